@@ -1,0 +1,168 @@
+/* report.c - see report.h */
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+
+struct strbuf {
+	char *buf;
+	size_t len, cap;
+};
+
+static void sb_putc(struct strbuf *sb, char c)
+{
+	if (sb->len + 2 > sb->cap) {
+		sb->cap = sb->cap ? sb->cap * 2 : 128;
+		sb->buf = nsg_realloc(sb->buf, sb->cap);
+	}
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+}
+
+static void sb_puts(struct strbuf *sb, const char *s)
+{
+	while (*s)
+		sb_putc(sb, *s++);
+}
+
+/* "\u00XX" (JSON) or "\xXX" (Go %q) */
+static void sb_hex(struct strbuf *sb, int json, unsigned char c)
+{
+	char tmp[8];
+
+	if (json)
+		snprintf(tmp, sizeof(tmp), "\\u%04x", c);
+	else
+		snprintf(tmp, sizeof(tmp), "\\x%02x", c);
+	sb_puts(sb, tmp);
+}
+
+/* Go's encoding/json string escaping, HTML-safe as logrus leaves it. */
+char *report_json_escape(const char *s)
+{
+	struct strbuf sb = { 0 };
+
+	sb_putc(&sb, ' ');
+	sb.len = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			sb_putc(&sb, '\\'), sb_putc(&sb, (char)*p);
+		else if (*p == '\n')
+			sb_puts(&sb, "\\n");
+		else if (*p == '\r')
+			sb_puts(&sb, "\\r");
+		else if (*p == '\t')
+			sb_puts(&sb, "\\t");
+		else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&')
+			sb_hex(&sb, 1, *p);
+		else
+			sb_putc(&sb, (char)*p);
+	}
+	sb.buf[sb.len] = '\0';
+	return sb.buf;
+}
+
+/* logrus' TextFormatter quotes a value with Go's %q. */
+static char *text_quote(const char *s)
+{
+	struct strbuf sb = { 0 };
+
+	sb_putc(&sb, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			sb_putc(&sb, '\\'), sb_putc(&sb, (char)*p);
+		else if (*p == '\n')
+			sb_puts(&sb, "\\n");
+		else if (*p == '\t')
+			sb_puts(&sb, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			sb_hex(&sb, 0, *p);
+		else
+			sb_putc(&sb, (char)*p);
+	}
+	sb_putc(&sb, '"');
+	return sb.buf;
+}
+
+/* RFC 3339 local time with offset, as Go's time.RFC3339 prints it. */
+static void rfc3339(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	char zone[24];
+	long off;
+
+	localtime_r(&t, &tm);
+	off = tm.tm_gmtoff / 60;
+	if (off == 0)
+		snprintf(zone, sizeof(zone), "Z");
+	else
+		snprintf(zone, sizeof(zone), "%c%02ld:%02ld", off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	strncat(buf, zone, size - strlen(buf) - 1);
+}
+
+static const char *level_name(enum report_level level)
+{
+	return level == REPORT_ERROR ? "error" : "warning";
+}
+
+char *report_format_record(const char *format, enum report_level level, const char *msg, time_t t)
+{
+	char when[40];
+	cleanup_free char *body = NULL;
+
+	rfc3339(t, when, sizeof(when));
+	if (format && strcmp(format, "json") == 0) {
+		body = report_json_escape(msg);
+		return nsg_asprintf("{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n", level_name(level), body,
+				    when);
+	}
+	body = text_quote(msg);
+	return nsg_asprintf("time=\"%s\" level=%s msg=%s\n", when, level_name(level), body);
+}
+
+int report_log(const struct report_target *to, enum report_level level, const char *msg, struct nsg_err *err)
+{
+	cleanup_free char *record = report_format_record(to->log_format, level, msg, time(NULL));
+	cleanup_close int fd = -1;
+	size_t len = strlen(record);
+	ssize_t n;
+
+	fd = open(to->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0)
+		return nsg_fail(err, "cannot open log file %s: %s", to->log, strerror(errno));
+	n = write(fd, record, len);
+	if (n < 0 || (size_t)n != len)
+		return nsg_fail(err, "cannot write log file %s: %s", to->log, n < 0 ? strerror(errno) : "short write");
+	return 0;
+}
+
+static void to_stderr(const char *msg)
+{
+	fprintf(stderr, "%s\n", msg);
+}
+
+void report_refusal(const struct report_target *to, const char *msg)
+{
+	struct nsg_err err;
+
+	to_stderr(msg);
+	if (to->log && report_log(to, REPORT_ERROR, msg, &err) < 0)
+		fprintf(stderr, "nsguard: %s\n", err.msg);
+}
+
+void report_warning(const struct report_target *to, const char *msg)
+{
+	struct nsg_err err;
+
+	if (!to->log) {
+		to_stderr(msg);
+		return;
+	}
+	if (report_log(to, REPORT_WARNING, msg, &err) < 0) {
+		to_stderr(msg);
+		fprintf(stderr, "nsguard: %s\n", err.msg);
+	}
+}

@@ -1,0 +1,54 @@
+/* spec.h - reading a bundle's config.json exactly as runc's Go decoder would
+ * (SPEC.md section 3).
+ *
+ * spec_parse() is pure: bytes in, the two things nsguard interprets out
+ * (linux.namespaces and annotations), or an error for anything on which Go's
+ * encoding/json and nsguard could disagree. It uses yajl's streaming API: no
+ * tree, memory bounded by the file, depth bounded by SPEC_MAX_DEPTH.
+ */
+#ifndef NSGUARD_SPEC_H
+#define NSGUARD_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nstype.h"
+#include "util.h"
+
+#define SPEC_MAX_SIZE  (16 * 1024 * 1024)
+#define SPEC_MAX_DEPTH 1000
+
+enum spec_ns_state {
+	SPEC_NS_INHERITED, /* no entry (or no "linux" object): the runtime's own namespace */
+	SPEC_NS_PRIVATE,   /* entry with an empty or absent path: a new namespace */
+	SPEC_NS_JOINED,	   /* entry with a path: join that namespace */
+};
+
+struct spec_ns {
+	enum spec_ns_state state;
+	char *path; /* SPEC_NS_JOINED only: the path as written (absolute) */
+};
+
+struct spec_annotation {
+	char *key;
+	char *value;
+};
+
+struct spec {
+	bool has_linux; /* a "linux" object was present */
+	struct spec_ns ns[NS_TYPE_COUNT];
+	struct spec_annotation *annotations;
+	size_t n_annotations;
+};
+
+/* Parse buf[0..len). On error, err holds "line N: problem". */
+int spec_parse(const char *buf, size_t len, struct spec *ret, struct nsg_err *err);
+
+/* The value of annotation key (exact match), or NULL. */
+const char *spec_annotation(const struct spec *s, const char *key);
+
+void spec_free(struct spec *s);
+
+#define cleanup_spec __attribute__((cleanup(spec_free)))
+
+#endif

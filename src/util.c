@@ -1,0 +1,171 @@
+/* util.c - see util.h */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* vasprintf */
+#endif
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int nsg_fail(struct nsg_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int nsg_prefix(struct nsg_err *err, const char *fmt, ...)
+{
+	char old[NSG_ERR_MAX];
+	size_t len;
+	va_list ap;
+
+	if (!err)
+		return -1;
+	memcpy(old, err->msg, sizeof(old));
+	old[sizeof(old) - 1] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	len = strlen(err->msg);
+	if (len < sizeof(err->msg) - 1)
+		memcpy(err->msg + len, old, strnlen(old, sizeof(err->msg) - 1 - len));
+	err->msg[len + strnlen(old, sizeof(err->msg) - 1 - len)] = '\0';
+	return -1;
+}
+
+void *nsg_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+void *nsg_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+void *nsg_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		abort();
+	return q;
+}
+
+char *nsg_strdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+char *nsg_strndup(const char *s, size_t n)
+{
+	char *p = nsg_malloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *nsg_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p = NULL;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		abort();
+	return p;
+}
+
+int nsg_parse_long(const char *s, long min, long max, long *ret_value)
+{
+	char *end = NULL;
+	long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*ret_value = v;
+	return 0;
+}
+
+int nsg_read_file(const char *path, size_t max_size, char **ret_buf, size_t *ret_len, struct stat *ret_st,
+		  struct nsg_err *err)
+{
+	cleanup_close int fd = -1;
+	cleanup_free char *buf = NULL;
+	struct stat st;
+	size_t len = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return nsg_fail(err, "cannot open %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0)
+		return nsg_fail(err, "cannot stat %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return nsg_fail(err, "%s is not a regular file", path);
+	if ((unsigned long long)st.st_size > max_size)
+		return nsg_fail(err, "%s is larger than the limit of %zu bytes", path, max_size);
+	buf = nsg_malloc((size_t)st.st_size + 1);
+	/* Read until EOF, never past the limit: the file may grow after fstat(). */
+	for (;;) {
+		size_t room = (size_t)st.st_size + 1 - len;
+		ssize_t n = read(fd, buf + len, room);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return nsg_fail(err, "cannot read %s: %s", path, strerror(errno));
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > (size_t)st.st_size)
+			return nsg_fail(err, "%s changed while it was being read", path);
+	}
+	buf[len] = '\0';
+	if (ret_st)
+		*ret_st = st;
+	*ret_len = len;
+	*ret_buf = steal_pointer(&buf);
+	return 0;
+}
+
+unsigned nsg_line_of(const char *buf, size_t len, size_t off)
+{
+	unsigned line = 1;
+
+	if (off > len)
+		off = len;
+	for (size_t i = 0; i < off; i++)
+		if (buf[i] == '\n')
+			line++;
+	return line;
+}
