@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "evaluate.h"
 #include "exec.h"
 #include "policy.h"
 #include "report.h"
@@ -39,6 +40,21 @@ int guard_pass(int argc, char *argv[], const struct cli *cli)
 	return hand_over(argv, cli, runtime);
 }
 
+/* The audit trail; a failing sink never changes the decision, it only warns.
+ * policy is NULL when it could not be loaded: then syslog is the only sink. */
+static void audit(const struct cli *cli, const struct policy *policy, struct audit_entry *e)
+{
+	struct report_target to = target_of(cli);
+	struct nsg_err err;
+
+	e->command = cli->command;
+	e->container_id = cli->container_id;
+	if (report_audit(e, policy ? policy->audit_syslog : 1, policy ? policy->audit_file : NULL, &err) < 0) {
+		cleanup_free char *msg = nsg_asprintf("nsguard: warning: %s", err.msg);
+		report_warning(&to, msg);
+	}
+}
+
 static int refuse(const struct cli *cli, const char *detail)
 {
 	struct report_target to = target_of(cli);
@@ -53,18 +69,47 @@ static int refuse(const struct cli *cli, const char *detail)
 	return EXIT_REFUSED;
 }
 
+/* A refusal before any decision: audit it with the reason, then refuse. */
+static int refuse_early(const struct cli *cli, const struct policy *policy, const char *bundle, const char *why)
+{
+	struct audit_entry e = { .decision = "refused", .bundle = bundle, .reason = why };
+
+	audit(cli, policy, &e);
+	return refuse(cli, why);
+}
+
 int guard_refuse_argv(const struct cli *cli, const char *why)
 {
-	return refuse(cli, why);
+	cleanup_policy struct policy policy = { 0 };
+	struct nsg_err err;
+	int ok = policy_load(policy_path(), &policy, NULL, &err) == 0;
+
+	return refuse_early(cli, ok ? &policy : NULL, NULL, why);
 }
 
 int guard_checked(int argc, char *argv[], const struct cli *cli)
 {
 	cleanup_policy struct policy policy = { 0 };
+	cleanup_evaluation struct evaluation ev = { 0 };
 	cleanup_free char *runtime = NULL;
+	cleanup_free char *decision = NULL;
+	struct audit_entry e = { 0 };
 	struct nsg_err err;
 
 	if (policy_load(policy_path(), &policy, &runtime, &err) < 0)
-		return refuse(cli, err.msg);
+		return refuse_early(cli, NULL, NULL, err.msg);
+	if (evaluate(&policy, cli->bundle, false, &ev, &err) < 0)
+		return refuse_early(cli, &policy, ev.bundle, err.msg);
+	decision = decide_outcome_name(&ev.decision);
+	evaluation_audit_entry(&ev, decision, &e);
+	audit(cli, &policy, &e);
+	if (ev.decision.outcome == DECIDE_REFUSED)
+		return refuse(cli, ev.decision.message);
+	if (ev.decision.outcome == DECIDE_WARNED) {
+		struct report_target to = target_of(cli);
+		cleanup_free char *msg =
+			nsg_asprintf("nsguard: warning: container \"%s\": %s", cli->container_id, ev.decision.message);
+		report_warning(&to, msg);
+	}
 	return hand_over(argv, cli, policy.runtime);
 }

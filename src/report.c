@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <syslog.h>
 
 struct strbuf {
 	char *buf;
@@ -165,4 +166,85 @@ void report_warning(const struct report_target *to, const char *msg)
 		to_stderr(msg);
 		fprintf(stderr, "nsguard: %s\n", err.msg);
 	}
+}
+
+static void json_field(struct strbuf *sb, const char *key, const char *value, int first)
+{
+	cleanup_free char *esc = value ? report_json_escape(value) : NULL;
+
+	if (!first)
+		sb_putc(sb, ',');
+	sb_putc(sb, '"');
+	sb_puts(sb, key);
+	sb_puts(sb, "\":");
+	if (!esc) {
+		sb_puts(sb, "null");
+		return;
+	}
+	sb_putc(sb, '"');
+	sb_puts(sb, esc);
+	sb_putc(sb, '"');
+}
+
+static void json_shared(struct strbuf *sb, const struct audit_entry *e)
+{
+	sb_puts(sb, ",\"shared\":[");
+	for (size_t i = 0; i < e->n_shared; i++) {
+		sb_puts(sb, i ? ",{" : "{");
+		json_field(sb, "type", e->shared[i].type, 1);
+		json_field(sb, "how", e->shared[i].how, 0);
+		json_field(sb, "verdict", e->shared[i].verdict, 0);
+		sb_putc(sb, '}');
+	}
+	sb_putc(sb, ']');
+}
+
+char *report_audit_json(const struct audit_entry *e, time_t t, long caller_pid, long uid)
+{
+	struct strbuf sb = { 0 };
+	char when[40], num[64];
+
+	rfc3339(t, when, sizeof(when));
+	sb_putc(&sb, '{');
+	json_field(&sb, "time", when, 1);
+	json_field(&sb, "id", e->container_id, 0);
+	json_field(&sb, "bundle", e->bundle, 0);
+	json_field(&sb, "command", e->command, 0);
+	json_field(&sb, "decision", e->decision, 0);
+	json_shared(&sb, e);
+	json_field(&sb, "annotation", e->annotation, 0);
+	json_field(&sb, "reason", e->reason, 0);
+	snprintf(num, sizeof(num), ",\"caller_pid\":%ld,\"uid\":%ld}\n", caller_pid, uid);
+	sb_puts(&sb, num);
+	return sb.buf;
+}
+
+static int append_line(const char *file, const char *line, struct nsg_err *err)
+{
+	cleanup_close int fd = -1;
+	size_t len = strlen(line);
+	ssize_t n;
+
+	fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return nsg_fail(err, "audit file %s: %s", file, strerror(errno));
+	n = write(fd, line, len);
+	if (n < 0 || (size_t)n != len)
+		return nsg_fail(err, "audit file %s: %s", file, n < 0 ? strerror(errno) : "short write");
+	return 0;
+}
+
+int report_audit(const struct audit_entry *e, int use_syslog, const char *file, struct nsg_err *err)
+{
+	cleanup_free char *line = report_audit_json(e, time(NULL), (long)getppid(), (long)getuid());
+
+	if (use_syslog) {
+		openlog("nsguard", LOG_PID, LOG_AUTHPRIV);
+		syslog(strcmp(e->decision, "refused") == 0 ? LOG_WARNING : LOG_NOTICE, "%.*s", (int)strlen(line) - 1,
+		       line);
+		closelog();
+	}
+	if (file && *file)
+		return append_line(file, line, err);
+	return 0;
 }

@@ -37,6 +37,28 @@ void report_refusal(const struct report_target *to, const char *msg);
 /* A warning: the --log file if any (stderr if it cannot be written), else stderr. */
 void report_warning(const struct report_target *to, const char *msg);
 
+/* One audit record (SPEC.md section 9). Strings may be NULL (written as null). */
+struct audit_entry {
+	const char *command;
+	const char *container_id;
+	const char *bundle;
+	const char *decision; /* allowed, refused, allowed-by-annotation, allowed-by-exemption:<name>, warned */
+	const char *annotation;
+	const char *reason; /* why, for refusals that are not about namespaces */
+	size_t n_shared;
+	struct {
+		const char *type, *how, *verdict;
+	} shared[16];
+};
+
+/* The record as one JSON line (with newline); pure. */
+char *report_audit_json(const struct audit_entry *e, time_t t, long caller_pid, long uid);
+
+/* Write the record to syslog (ident nsguard, facility authpriv) if use_syslog, and
+ * to file (if non-NULL and non-empty) with one write() on an O_APPEND descriptor.
+ * Fails only for the file; the caller turns that into a warning. */
+int report_audit(const struct audit_entry *e, int use_syslog, const char *file, struct nsg_err *err);
+
 /* Escape s for the inside of a JSON string, as Go's encoding/json does. */
 char *report_json_escape(const char *s);
 

@@ -78,6 +78,8 @@ int main(int argc, char *argv[])
 		fprintf(f, "%s\n", cwd);
 		fclose(f);
 	}
+	/* Unbuffered, so that tests merging stdout and stderr see a fixed order. */
+	setvbuf(stdout, NULL, _IONBF, 0);
 	printf("fake-runtime stdout\n");
 	fprintf(stderr, "fake-runtime stderr\n");
 	return code ? atoi(code) : 0;

@@ -13,8 +13,33 @@ setup_nsguard() {
 	mkdir "$REC"
 	export FAKE_RUNTIME_RECORD="$REC"
 	POLICY="$TMP/policy.json"
-	write_policy "{\"runtime\": \"$FAKE_RUNTIME\"}"
+	AUDIT="$TMP/audit.jsonl"
+	write_policy "$(policy_json)"
 	export NSGUARD_POLICY="$POLICY"
+}
+
+# policy_json [EXTRA]: the fake runtime, a private audit file, no syslog, and
+# EXTRA top-level members (JSON text without braces, e.g. '"mode": "warn"').
+policy_json() {
+	printf '{"runtime": "%s", "audit": {"syslog": false, "file": "%s"}%s}' \
+		"$FAKE_RUNTIME" "$AUDIT" "${1:+, $1}"
+}
+
+# A config.json whose every namespace is private, then changed by a jq filter.
+PRIVATE_SPEC='{"ociVersion": "1.0.2", "process": {"args": ["sh"]}, "root": {"path": "rootfs"},
+ "linux": {"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"},
+  {"type": "mount"}, {"type": "user"}, {"type": "cgroup"}, {"type": "time"}]}}'
+
+# make_config DIR [JQ-FILTER]
+make_config() {
+	mkdir -p "$1"
+	jq "${2:-.}" <<<"$PRIVATE_SPEC" >"$1/config.json"
+	chmod 0644 "$1/config.json"
+}
+
+# The last audit record, as JSON.
+last_audit() {
+	tail -n 1 "$AUDIT"
 }
 
 teardown_nsguard() {

@@ -76,7 +76,7 @@ teardown() { teardown_nsguard; }
 }
 
 @test "an allowed create is transparent too" {
-	mkdir -p "$TMP/bundle"
+	make_config "$TMP/bundle"
 	assert_transparent --log "$TMP/log.json" --log-format json create --bundle "$TMP/bundle" --pid-file p c1
 	[ ! -e "$TMP/log.json" ] || [ ! -s "$TMP/log.json" ]
 }

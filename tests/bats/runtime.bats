@@ -17,7 +17,7 @@ teardown() { teardown_nsguard; }
 	cp "$POLICY" "$TMP/not-exec"
 	chmod 0644 "$TMP/not-exec"
 	write_policy "{\"runtime\": \"$TMP/not-exec\"}"
-	run "$NSGUARD" create c1
+	run "$NSGUARD" state c1
 	[ "$status" -eq 127 ]
 	[[ "$output" == *"runtime $TMP/not-exec is not an executable file"* ]]
 }
@@ -50,8 +50,9 @@ teardown() { teardown_nsguard; }
 }
 
 @test "a failing runtime lookup with --log is also recorded there" {
-	write_policy '{"runtime": "/nonexistent/runc"}'
-	run "$NSGUARD" --log "$TMP/log.json" --log-format json create c1
+	write_policy "{\"runtime\": \"/nonexistent/runc\", \"audit\": {\"syslog\": false, \"file\": \"\"}}"
+	make_config "$TMP/bundle"
+	run "$NSGUARD" --log "$TMP/log.json" --log-format json create --bundle "$TMP/bundle" c1
 	[ "$status" -eq 127 ]
 	jq -e '.level == "error" and (.msg | contains("/nonexistent/runc"))' "$TMP/log.json"
 }

@@ -26,6 +26,9 @@ e2e_require_runc() {
 e2e_setup_runc() {
 	e2e_require_runc
 	TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/nsguard-e2e.XXXXXX")
+	# The containers' root user is mapped to an unprivileged uid: it must be
+	# able to reach its root filesystem.
+	chmod 0755 "$TMP"
 	STATE="$TMP/state"
 	export NSGUARD_POLICY="$TMP/policy.json"
 	printf '{"runtime": "%s", "audit": {"syslog": false, "file": ""}}\n' "$REAL_RUNC" >"$NSGUARD_POLICY"
@@ -52,16 +55,32 @@ make_bundle() {
 	mkdir -p "$dir/rootfs/bin" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys" "$dir/rootfs/tmp"
 	cp "$(command -v busybox)" "$dir/rootfs/bin/busybox"
 	local applet
-	for applet in sh sleep cat ls readlink true echo; do
+	for applet in sh sleep cat ls readlink true echo id; do
 		ln -sf busybox "$dir/rootfs/bin/$applet"
 	done
 	(cd "$dir" && "$REAL_RUNC" spec)
 	local args
 	args=$(printf '%s\n' "$@" | jq -R . | jq -s .)
-	jq --argjson a "$args" '.process.args = $a | .process.terminal = false | .root.readonly = true' \
+	# Every namespace private: runc's defaults plus a user namespace (mapped to
+	# unprivileged ids) and a cgroup namespace. /sys is bind-mounted: a fresh
+	# sysfs cannot be mounted from a user namespace that joins a network
+	# namespace it does not own.
+	jq --argjson a "$args" '.process.args = $a | .process.terminal = false | .root.readonly = true
+		| .linux.namespaces |= (map(select(.type != "user" and .type != "cgroup")) + [{"type": "user"}, {"type": "cgroup"}])
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .mounts |= map(if .destination == "/sys" then {"destination": "/sys", "type": "none", "source": "/sys",
+			"options": ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end)' \
 		"$dir/config.json" >"$dir/config.json.new"
 	mv "$dir/config.json.new" "$dir/config.json"
 	chmod 0644 "$dir/config.json"
+}
+
+# edit_config DIR JQ-FILTER
+edit_config() {
+	jq "$2" "$1/config.json" >"$1/config.json.new"
+	mv "$1/config.json.new" "$1/config.json"
+	chmod 0644 "$1/config.json"
 }
 
 # nsguard as runc, with the private state root.

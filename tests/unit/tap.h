@@ -38,15 +38,27 @@ __attribute__((format(printf, 2, 3))) static inline int tap_ok(int cond, const c
 			printf("#   got: %lld\n#   expected: %lld\n", tap_g_, tap_w_);                                 \
 	} while (0)
 
-#define is_str(got, want, ...)                                                                                         \
-	do {                                                                                                           \
-		const char *tap_g_ = (got), *tap_w_ = (want);                                                          \
-		int tap_eq_ = (tap_g_ == NULL && tap_w_ == NULL) ||                                                    \
-			      (tap_g_ != NULL && tap_w_ != NULL && strcmp(tap_g_, tap_w_) == 0);                       \
-		if (!tap_ok(tap_eq_, __VA_ARGS__))                                                                     \
-			printf("#   got: \"%s\"\n#   expected: \"%s\"\n", tap_g_ ? tap_g_ : "(null)",                  \
-			       tap_w_ ? tap_w_ : "(null)");                                                            \
-	} while (0)
+__attribute__((format(printf, 3, 4), noinline, unused)) static int tap_is_str(const char *got, const char *want,
+									      const char *fmt, ...)
+{
+	int eq = (got == NULL && want == NULL) || (got != NULL && want != NULL && strcmp(got, want) == 0);
+	va_list ap;
+
+	tap_count++;
+	printf("%sok %d - ", eq ? "" : "not ", tap_count);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	if (!eq) {
+		tap_failed++;
+		printf("#   got: \"%s\"\n#   expected: \"%s\"\n", got ? got : "(null)", want ? want : "(null)");
+	}
+	fflush(stdout);
+	return eq;
+}
+
+#define is_str(got, want, ...) tap_is_str((got), (want), __VA_ARGS__)
 
 /* got contains the substring want */
 #define like_str(got, want, ...)                                                                                       \

@@ -1,0 +1,304 @@
+/* decide.c - see decide.h.
+ *
+ * Everything a message quotes from the spec (an annotation item, a namespace
+ * path) is written by whoever starts the container. It goes into one line of
+ * runc's log, which containerd reads back and shows to a user, and into the
+ * audit trail: so a control character becomes '?' (no forged second log line),
+ * and what is quoted from the annotation is bounded (no 16 MiB refusal).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "decide.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "util.h"
+
+#define SHOWN_MAX	  64 /* bytes of an annotation item quoted in a message */
+#define UNKNOWN_SHOWN_MAX 4  /* unknown annotation items named one by one */
+
+/* A message under construction: parts joined by "; ". */
+struct line {
+	char *buf;
+	size_t len, cap;
+};
+
+__attribute__((format(printf, 2, 3))) static void line_add(struct line *l, const char *fmt, ...)
+{
+	va_list ap;
+	size_t need;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	need = l->len + 2 + (size_t)n + 1;
+	if (need > l->cap) {
+		l->cap = need * 2;
+		l->buf = nsg_realloc(l->buf, l->cap);
+	}
+	if (l->len > 0) {
+		memcpy(l->buf + l->len, "; ", 2);
+		l->len += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(l->buf + l->len, l->cap - l->len, fmt, ap);
+	va_end(ap);
+	l->len += (size_t)n;
+}
+
+/* s[0..len) as one line of at most max bytes (then "..."): control bytes become '?'. */
+static char *shown(const char *s, size_t len, size_t max)
+{
+	bool cut = len > max;
+	char *ret = nsg_malloc((cut ? max + 3 : len) + 1);
+
+	if (cut)
+		len = max;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		ret[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	memcpy(ret + len, cut ? "..." : "", cut ? 4 : 1);
+	return ret;
+}
+
+static char *shown_all(const char *s)
+{
+	return shown(s ? s : "", s ? strlen(s) : 0, SIZE_MAX);
+}
+
+static bool is_blank_char(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool is_blank(const char *s)
+{
+	while (is_blank_char(*s))
+		s++;
+	return *s == '\0';
+}
+
+/* "network, pid, ..." in table order. */
+static void known_types(char *buf, size_t size)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t t = 0; t < NS_TYPE_COUNT && o < size; t++)
+		o += (size_t)snprintf(buf + o, size - o, "%s%s", t ? ", " : "", ns_infos[t].name);
+}
+
+static void add_unknown(struct line *problems, const char *key, const char *item, size_t len)
+{
+	cleanup_free char *what = shown(item, len, SHOWN_MAX);
+	char known[128];
+
+	known_types(known, sizeof(known));
+	line_add(problems, "annotation %s: \"%s\" is not a namespace type (known: %s)", key, what, known);
+}
+
+/* The next comma-separated item of *cursor, without the blanks around it; NULL at the end. */
+static const char *next_item(const char **cursor, size_t *ret_len)
+{
+	const char *start = *cursor, *end;
+
+	if (!start)
+		return NULL;
+	end = strchr(start, ',');
+	*cursor = end ? end + 1 : NULL;
+	if (!end)
+		end = start + strlen(start);
+	while (start < end && is_blank_char(*start))
+		start++;
+	while (end > start && is_blank_char(end[-1]))
+		end--;
+	*ret_len = (size_t)(end - start);
+	return start;
+}
+
+/* The types the annotation value asks for; what is wrong with it goes to problems.
+ * A typo must refuse the container rather than silently unlock nothing (SPEC.md §6). */
+static ns_set read_annotation(const struct policy *p, const char *value, const char *key, struct line *problems)
+{
+	const char *cursor = is_blank(value) ? NULL : value, *item;
+	size_t len, n_unknown = 0;
+	ns_set asked = 0;
+
+	while ((item = next_item(&cursor, &len))) {
+		int t = ns_type_from_name(item, len);
+
+		if (t >= 0)
+			asked |= NS_BIT(t);
+		else if (n_unknown++ < UNKNOWN_SHOWN_MAX)
+			add_unknown(problems, key, item, len);
+	}
+	if (n_unknown > UNKNOWN_SHOWN_MAX)
+		line_add(problems, "annotation %s: %zu more items are not namespace types", key,
+			 n_unknown - UNKNOWN_SHOWN_MAX);
+	for (size_t t = 0; t < NS_TYPE_COUNT; t++)
+		if (asked & ~p->may_allow & NS_BIT(t))
+			line_add(problems,
+				 "annotation %s asks for \"%s\", but the policy does not let annotations allow \"%s\"",
+				 key, ns_infos[t].name, ns_infos[t].name);
+	return asked;
+}
+
+/* ret[t]: the first exemption that matches the spec's annotations and allows t, or NULL. */
+static void find_exemptions(const struct policy *p, const struct spec *s,
+			    const struct policy_exemption *ret[NS_TYPE_COUNT])
+{
+	cleanup_free char **keys = nsg_calloc(s->n_annotations, sizeof(*keys));
+	cleanup_free char **values = nsg_calloc(s->n_annotations, sizeof(*values));
+	const struct policy_exemption *e = NULL;
+
+	for (size_t i = 0; i < s->n_annotations; i++) {
+		keys[i] = s->annotations[i].key;
+		values[i] = s->annotations[i].value;
+	}
+	while ((e = policy_match_exemption(p, e ? e + 1 : NULL, keys, values, s->n_annotations)))
+		for (size_t t = 0; t < NS_TYPE_COUNT; t++)
+			if (!ret[t] && (e->allow & NS_BIT(t)))
+				ret[t] = e;
+}
+
+static bool is_shared(const struct spec *s, const bool host[NS_TYPE_COUNT], size_t t)
+{
+	return s->ns[t].state == SPEC_NS_INHERITED || (s->ns[t].state == SPEC_NS_JOINED && host[t]);
+}
+
+static char *how_shared(const struct spec *s, size_t t)
+{
+	cleanup_free char *path = NULL;
+
+	if (s->ns[t].state == SPEC_NS_INHERITED)
+		return nsg_asprintf("no \"%s\" entry in linux.namespaces", ns_infos[t].name);
+	path = shown_all(s->ns[t].path);
+	return nsg_asprintf("path %s is the host's %s namespace", path, ns_infos[t].name);
+}
+
+static enum decide_verdict verdict_of(const struct policy *p, size_t t, bool exempted, ns_set asked)
+{
+	if (p->ns_mode[t] == POLICY_OFF)
+		return VERDICT_OFF;
+	if (exempted)
+		return VERDICT_EXEMPTED;
+	if (asked & p->may_allow & NS_BIT(t))
+		return VERDICT_ANNOTATED;
+	return p->ns_mode[t] == POLICY_WARN ? VERDICT_WARNED : VERDICT_REFUSED;
+}
+
+/* The first row any type has decides: one refusal refuses the container. */
+static enum decide_outcome outcome_of(const struct decision *d, bool annotation_refused)
+{
+	static const struct {
+		enum decide_verdict verdict;
+		enum decide_outcome outcome;
+	} precedence[] = {
+		{ VERDICT_REFUSED, DECIDE_REFUSED },
+		{ VERDICT_WARNED, DECIDE_WARNED },
+		{ VERDICT_ANNOTATED, DECIDE_ALLOWED_BY_ANNOTATION },
+		{ VERDICT_EXEMPTED, DECIDE_ALLOWED_BY_EXEMPTION },
+	};
+
+	if (annotation_refused)
+		return DECIDE_REFUSED;
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(precedence); i++)
+		for (size_t t = 0; t < NS_TYPE_COUNT; t++)
+			if (d->verdict[t] == precedence[i].verdict)
+				return precedence[i].outcome;
+	return DECIDE_ALLOWED;
+}
+
+static char *way_out(const struct policy *p, const struct decision *d, size_t t, const char *key)
+{
+	const char *name = ns_infos[t].name;
+
+	if (!(p->may_allow & NS_BIT(t)))
+		return nsg_asprintf("the policy does not let annotations allow \"%s\"", name);
+	if (!d->annotation)
+		return nsg_asprintf("add annotation %s=%s", key, name);
+	return nsg_asprintf("add \"%s\" to annotation %s", name, key);
+}
+
+/* One part per type with verdict `which` (refused or warned), in table order. */
+static void add_type_parts(const struct policy *p, const struct decision *d, enum decide_verdict which, const char *key,
+			   struct line *l)
+{
+	for (size_t t = 0; t < NS_TYPE_COUNT; t++) {
+		cleanup_free char *why = NULL;
+
+		if (d->verdict[t] != which)
+			continue;
+		if (which == VERDICT_WARNED)
+			why = nsg_asprintf("allowed only because the policy's mode for \"%s\" is warn",
+					   ns_infos[t].name);
+		else
+			why = way_out(p, d, t, key);
+		line_add(l, "shares the host's %s namespace (%s): %s", ns_infos[t].name, d->how[t], why);
+	}
+}
+
+void decide(const struct policy *p, const struct spec *s, const bool host[NS_TYPE_COUNT], struct decision *ret)
+{
+	const struct policy_exemption *exempt[NS_TYPE_COUNT] = { 0 };
+	cleanup_free char *key = shown_all(p->annotation_key);
+	struct line msg = { 0 }; /* annotation problems first, then the types */
+	ns_set asked = 0;
+
+	*ret = (struct decision){ 0 };
+	ret->annotation = p->annotation_key ? spec_annotation(s, p->annotation_key) : NULL;
+	if (ret->annotation)
+		asked = read_annotation(p, ret->annotation, key, &msg);
+	find_exemptions(p, s, exempt);
+	for (size_t t = 0; t < NS_TYPE_COUNT; t++) {
+		if (!is_shared(s, host, t))
+			continue;
+		/* Off types are still described: the audit trail shows what shares the host's namespaces. */
+		ret->verdict[t] = verdict_of(p, t, exempt[t] != NULL, asked);
+		ret->how[t] = how_shared(s, t);
+		if (ret->verdict[t] == VERDICT_EXEMPTED && !ret->exemption)
+			ret->exemption = exempt[t]->name;
+	}
+	ret->outcome = outcome_of(ret, msg.len > 0);
+	if (ret->outcome == DECIDE_REFUSED || ret->outcome == DECIDE_WARNED) {
+		add_type_parts(p, ret, ret->outcome == DECIDE_REFUSED ? VERDICT_REFUSED : VERDICT_WARNED, key, &msg);
+		ret->message = steal_pointer(&msg.buf);
+	}
+	free(msg.buf);
+}
+
+char *decide_outcome_name(const struct decision *d)
+{
+	static const char *const names[] = {
+		[DECIDE_ALLOWED] = "allowed",
+		[DECIDE_ALLOWED_BY_EXEMPTION] = "allowed-by-exemption",
+		[DECIDE_ALLOWED_BY_ANNOTATION] = "allowed-by-annotation",
+		[DECIDE_WARNED] = "warned",
+		[DECIDE_REFUSED] = "refused",
+	};
+
+	if ((size_t)d->outcome >= NSG_ARRAY_SIZE(names))
+		return nsg_strdup("refused");
+	if (d->outcome == DECIDE_ALLOWED_BY_EXEMPTION)
+		return nsg_asprintf("%s:%s", names[d->outcome], d->exemption ? d->exemption : "");
+	return nsg_strdup(names[d->outcome]);
+}
+
+void decision_free(struct decision *d)
+{
+	for (size_t t = 0; t < NS_TYPE_COUNT; t++) {
+		free(d->how[t]);
+		d->how[t] = NULL;
+	}
+	free(d->message);
+	d->message = NULL;
+}

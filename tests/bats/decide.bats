@@ -1,0 +1,270 @@
+#!/usr/bin/env bats
+# Every row of the decision (SPEC.md sections 4-8), through the binary with fixture bundles.
+
+load helpers
+
+setup() {
+	setup_nsguard
+	B="$TMP/bundle"
+}
+teardown() {
+	[ -z "${NSPID:-}" ] || kill "$NSPID" 2>/dev/null || true
+	teardown_nsguard
+}
+
+drop_ns() { # jq filter removing namespace type $1
+	echo ".linux.namespaces |= map(select(.type != \"$1\"))"
+}
+
+@test "all namespaces private: allowed and executed with the same argv" {
+	make_config "$B"
+	run "$NSGUARD" create --bundle "$B" c1
+	[ "$status" -eq 0 ]
+	[ "$output" = "fake-runtime stdout
+fake-runtime stderr" ]
+	[ "$(recorded_argv | tail -n 1)" = c1 ]
+	last_audit | jq -e '.decision == "allowed" and .id == "c1" and .command == "create" and .shared == []'
+}
+
+@test "no network entry: refused with what, where and the way out" {
+	make_config "$B" "$(drop_ns network)"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused 'nsguard: refused to create container "c1": shares the host'"'"'s network namespace (no "network" entry in linux.namespaces): add annotation io.nsguard.allow=network'
+	last_audit | jq -e '.decision == "refused" and .shared[0].type == "network" and .shared[0].verdict == "refused"'
+}
+
+@test "each enforced type inherited is refused: network, pid, ipc, user, mount" {
+	for t in network pid ipc user mount; do
+		make_config "$B" "$(drop_ns $t)"
+		run "$NSGUARD" run --bundle "$B" c1
+		assert_refused "shares the host's $t namespace (no \"$t\" entry in linux.namespaces)"
+	done
+}
+
+@test "uts, cgroup and time are off by default: inherited is allowed" {
+	make_config "$B" '.linux.namespaces |= map(select(.type != "uts" and .type != "cgroup"))'
+	run "$NSGUARD" create --bundle "$B" c1
+	[ "$status" -eq 0 ]
+	last_audit | jq -e '.decision == "allowed" and ([.shared[].verdict] | unique) == ["off"]'
+}
+
+@test "no linux object: every enforced type is named, in one line" {
+	make_config "$B" 'del(.linux)'
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused 'network namespace'
+	for t in pid ipc user mount; do [[ "$output" == *"host's $t namespace"* ]]; done
+}
+
+@test "joining the host's network namespace by path is refused, naming the path" {
+	make_config "$B" "(.linux.namespaces[] | select(.type == \"network\")) += {\"path\": \"/proc/$$/ns/net\"}"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused "path /proc/$$/ns/net is the host's network namespace"
+}
+
+@test "a capitalised \"Path\" key is the path runc reads" {
+	make_config "$B" "(.linux.namespaces[] | select(.type == \"network\")) += {\"Path\": \"/proc/$$/ns/net\"}"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused "path /proc/$$/ns/net is the host's network namespace"
+}
+
+@test "joining another namespace is allowed" {
+	require_root
+	unshare --net sleep 60 &
+	NSPID=$!
+	for _ in $(seq 50); do [ "$(readlink /proc/$NSPID/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break; sleep 0.05; done
+	make_config "$B" "(.linux.namespaces[] | select(.type == \"network\")) += {\"path\": \"/proc/$NSPID/ns/net\"}"
+	run "$NSGUARD" create --bundle "$B" c1
+	[ "$status" -eq 0 ]
+	last_audit | jq -e '.decision == "allowed"'
+}
+
+@test "a namespace path that cannot be examined is refused" {
+	make_config "$B" '(.linux.namespaces[] | select(.type == "ipc")) += {"path": "/nonexistent/ns/ipc"}'
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused 'namespace path /nonexistent/ns/ipc cannot be examined'
+}
+
+@test "the allow annotation unlocks a type the policy lets annotations allow" {
+	make_config "$B" "$(drop_ns network) | .annotations = {\"io.nsguard.allow\": \" pid , network \"}"
+	run "$NSGUARD" create --bundle "$B" c1
+	[ "$status" -eq 0 ]
+	last_audit | jq -e '.decision == "allowed-by-annotation" and .annotation == " pid , network "'
+}
+
+@test "an annotation that asks for another type only: the way out says add to it" {
+	make_config "$B" "$(drop_ns network) | .annotations = {\"io.nsguard.allow\": \"pid\"}"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused 'add "network" to annotation io.nsguard.allow'
+}
+
+@test "an annotation may not allow what the policy's may_allow lacks" {
+	write_policy "$(policy_json '"annotation": {"may_allow": ["pid"]}')"
+	make_config "$B" "$(drop_ns network) | .annotations = {\"io.nsguard.allow\": \"network\"}"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused 'the policy does not let annotations allow "network"'
+}
+
+@test "may_allow [] disables annotations entirely" {
+	write_policy "$(policy_json '"annotation": {"may_allow": []}')"
+	make_config "$B" '.annotations = {"io.nsguard.allow": "pid"}'
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused 'annotation io.nsguard.allow asks for "pid", but the policy does not let annotations allow "pid"'
+}
+
+@test "an unknown name in the annotation refuses the container" {
+	make_config "$B" '.annotations = {"io.nsguard.allow": "pdi"}'
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused 'annotation io.nsguard.allow: "pdi" is not a namespace type'
+}
+
+@test "a custom annotation key from the policy" {
+	write_policy "$(policy_json '"annotation": {"key": "example.com/host-ns"}')"
+	make_config "$B" "$(drop_ns pid) | .annotations = {\"example.com/host-ns\": \"pid\"}"
+	run "$NSGUARD" create --bundle "$B" c1
+	[ "$status" -eq 0 ]
+}
+
+@test "an exemption whose globs all match allows its types" {
+	write_policy "$(policy_json '"exemptions": [{"name": "ops", "allow": ["network"], "match": {"team": "ops-*", "tier": "infra"}}]')"
+	make_config "$B" "$(drop_ns network) | .annotations = {\"team\": \"ops-eu\", \"tier\": \"infra\"}"
+	run "$NSGUARD" create --bundle "$B" c1
+	[ "$status" -eq 0 ]
+	last_audit | jq -e '.decision == "allowed-by-exemption:ops"'
+	rm -f "$REC"/*
+	make_config "$B" "$(drop_ns network) | .annotations = {\"team\": \"ops-eu\", \"tier\": \"app\"}"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused 'network namespace'
+}
+
+@test "the default kube-system exemption allows host network and pid for system pods" {
+	write_policy "{\"runtime\": \"$FAKE_RUNTIME\", \"audit\": {\"syslog\": false, \"file\": \"$AUDIT\"}}"
+	make_config "$B" "$(drop_ns network) | $(drop_ns pid) | .annotations = {\"io.kubernetes.cri.sandbox-namespace\": \"kube-system\"}"
+	run "$NSGUARD" create --bundle "$B" c1
+	[ "$status" -eq 0 ]
+	last_audit | jq -e '.decision == "allowed-by-exemption:kube-system"'
+}
+
+@test "warn mode allows with a warning on stderr when there is no --log" {
+	write_policy "$(policy_json '"mode": "warn"')"
+	make_config "$B" "$(drop_ns network)"
+	run "$NSGUARD" create --bundle "$B" c1
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == 'nsguard: warning: container "c1": shares the host'"'"'s network namespace'*'allowed only because the policy'"'"'s mode for "network" is warn' ]]
+	[ -e "$REC/argv" ]
+	last_audit | jq -e '.decision == "warned"'
+}
+
+@test "warn mode with --log: the warning goes to the log, not to the container's stderr" {
+	write_policy "$(policy_json '"namespaces": {"pid": "warn"}')"
+	make_config "$B" "$(drop_ns pid)"
+	run "$NSGUARD" --log "$TMP/log.json" --log-format json create --bundle "$B" c1
+	[ "$status" -eq 0 ]
+	[ "$output" = "fake-runtime stdout
+fake-runtime stderr" ]
+	jq -e '.level == "warning" and (.msg | contains("host'"'"'s pid namespace"))' "$TMP/log.json"
+}
+
+@test "a refusal reaches --log as the last error record, for docker run to print" {
+	make_config "$B" "$(drop_ns ipc)"
+	run "$NSGUARD" --log "$TMP/log.json" --log-format json create --bundle "$B" c1
+	assert_refused "host's ipc namespace"
+	jq -e '.level == "error" and (.msg | startswith("nsguard: refused to create container \"c1\": shares the host'"'"'s ipc namespace"))' "$TMP/log.json"
+}
+
+@test "the bundle defaults to the current directory, and may be relative" {
+	make_config "$B" "$(drop_ns network)"
+	cd "$B"
+	run "$NSGUARD" create c1
+	assert_refused 'network namespace'
+	cd "$TMP"
+	run "$NSGUARD" create -b bundle c1
+	assert_refused 'network namespace'
+	last_audit | jq -e --arg b "$B" '.bundle == $b'
+}
+
+@test "restore is checked like create" {
+	make_config "$B" "$(drop_ns pid)"
+	run "$NSGUARD" restore --image-path /img --bundle "$B" c1
+	assert_refused 'refused to restore container "c1"'
+}
+
+@test "config.json missing, malformed or ambiguous: refused with the reason" {
+	mkdir -p "$B"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused "$B/config.json"
+	printf '{"linux": {"namespaces": [\n{"type": "network"},\n{"type": "network"}]}}' >"$B/config.json"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused "$B/config.json: line 3:"
+	printf '{"linux": {}, "Linux": {}}' >"$B/config.json"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused 'duplicate key "Linux"'
+	printf '{"linux": {"namespaces": []}} x' >"$B/config.json"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused "$B/config.json"
+	last_audit | jq -e '.decision == "refused" and (.reason | length > 0)'
+}
+
+@test "as root, a config.json writable by others is refused" {
+	require_root
+	make_config "$B"
+	chmod 0666 "$B/config.json"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused "$B/config.json is writable by group or others"
+	chmod 0644 "$B/config.json"
+	chmod 0777 "$B"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused "$B is writable by group or others"
+}
+
+@test "as root, a config.json owned by another user is refused" {
+	require_root
+	make_config "$B"
+	chown 1234 "$B/config.json"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused "is owned by uid 1234, not root"
+}
+
+@test "a failing audit file changes nothing but leaves a warning in --log" {
+	write_policy "$(printf '{"runtime": "%s", "audit": {"syslog": false, "file": "%s/not-a-dir/audit.jsonl"}}' "$FAKE_RUNTIME" "$POLICY")"
+	make_config "$B"
+	run "$NSGUARD" --log "$TMP/log.json" --log-format json create --bundle "$B" c1
+	[ "$status" -eq 0 ]
+	[ -e "$REC/argv" ]
+	jq -e '.level == "warning" and (.msg | contains("audit file"))' "$TMP/log.json"
+	make_config "$B" "$(drop_ns network)"
+	rm -f "$REC"/*
+	run "$NSGUARD" create --bundle "$B" c1
+	[ "$status" -eq 1 ]
+	[[ "${lines[0]}" == *"audit file"* ]]
+	[[ "${lines[1]}" == *"refused to create container"* ]]
+	assert_not_executed
+}
+
+@test "every checked command writes one audit record" {
+	make_config "$B"
+	run "$NSGUARD" create --bundle "$B" c1
+	run "$NSGUARD" run --bundle "$B" --bogus c2
+	run "$NSGUARD" state c1
+	[ "$(wc -l <"$AUDIT")" -eq 2 ]
+	sed -n 2p "$AUDIT" | jq -e '.decision == "refused" and .command == "run" and (.reason | contains("--bogus")) and (.uid | type == "number") and (.caller_pid | type == "number")'
+}
+
+@test "nsguard check: exit 0 allowed, 1 refused, 2 unusable; --json" {
+	make_config "$B"
+	run "$NSGUARD" check "$B"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$B/config.json: allowed" ]
+	make_config "$B" "$(drop_ns network)"
+	run "$NSGUARD" check "$B/config.json"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'network: no "network" entry in linux.namespaces'* ]]
+	run "$NSGUARD" check --json "$B"
+	[ "$status" -eq 1 ]
+	jq -e '.decision == "refused" and .shared[0].type == "network"' <<<"$output"
+	run "$NSGUARD" check "$TMP/nonexistent"
+	[ "$status" -eq 2 ]
+	run "$NSGUARD" check --policy "$TMP/nonexistent.json" "$B"
+	[ "$status" -eq 2 ]
+	assert_not_executed
+	[ ! -e "$AUDIT" ]
+}

@@ -1,0 +1,674 @@
+/* test-decide.c - the pure decision (SPEC.md sections 4 to 8), one row of the
+ * table at a time: spec and policy are built by hand, so each case says
+ * exactly what it changes from "every namespace private, default policy". */
+#include "decide.h"
+#include "tap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define KEY	      "io.nsguard.allow"
+#define NET_INHERITED "shares the host's network namespace (no \"network\" entry in linux.namespaces)"
+#define PID_INHERITED "shares the host's pid namespace (no \"pid\" entry in linux.namespaces)"
+#define KNOWN	      "(known: network, pid, ipc, user, mount, uts, cgroup, time)"
+
+static const bool no_host[NS_TYPE_COUNT];
+
+/* Every namespace private, no annotations. */
+static void spec_private(struct spec *s)
+{
+	*s = (struct spec){ .has_linux = true };
+	for (size_t t = 0; t < NS_TYPE_COUNT; t++)
+		s->ns[t].state = SPEC_NS_PRIVATE;
+}
+
+static void inherit(struct spec *s, enum ns_type t)
+{
+	s->ns[t].state = SPEC_NS_INHERITED;
+}
+
+static void join(struct spec *s, enum ns_type t, const char *path)
+{
+	s->ns[t].state = SPEC_NS_JOINED;
+	s->ns[t].path = strdup(path);
+}
+
+static void annotate(struct spec *s, const char *key, const char *value)
+{
+	s->annotations = realloc(s->annotations, (s->n_annotations + 1) * sizeof(*s->annotations));
+	s->annotations[s->n_annotations++] = (struct spec_annotation){ strdup(key), strdup(value) };
+}
+
+/* Append an exemption matching key=glob (and key2=glob2 when key2 is non-NULL). */
+static void exempt(struct policy *p, const char *name, ns_set allow, const char *key, const char *glob,
+		   const char *key2, const char *glob2)
+{
+	struct policy_exemption *e;
+
+	p->exemptions = realloc(p->exemptions, (p->n_exemptions + 1) * sizeof(*p->exemptions));
+	e = &p->exemptions[p->n_exemptions++];
+	*e = (struct policy_exemption){ .name = strdup(name), .allow = allow, .n_match = key2 ? 2 : 1 };
+	e->match = calloc(e->n_match, sizeof(*e->match));
+	e->match[0] = (struct policy_match){ strdup(key), strdup(glob) };
+	if (key2)
+		e->match[1] = (struct policy_match){ strdup(key2), strdup(glob2) };
+}
+
+/* decide(), then its outcome name into *ret_name (freed by the caller). */
+static void run(const struct policy *p, const struct spec *s, const bool *host, struct decision *d, char **ret_name)
+{
+	decide(p, s, host, d);
+	*ret_name = decide_outcome_name(d);
+}
+
+static void test_all_private(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_decision struct decision d;
+	cleanup_free char *name = NULL;
+	bool clean = true;
+
+	policy_defaults(&p);
+	spec_private(&s);
+	run(&p, &s, no_host, &d, &name);
+	is_str(name, "allowed", "all private: allowed");
+	is_str(d.message, NULL, "all private: no message");
+	is_str(d.annotation, NULL, "all private: no annotation");
+	for (size_t t = 0; t < NS_TYPE_COUNT; t++)
+		clean = clean && d.verdict[t] == VERDICT_NOT_SHARED && d.how[t] == NULL;
+	ok(clean, "all private: every type not shared, no how");
+}
+
+static void test_inherited_network(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_decision struct decision d;
+	cleanup_free char *name = NULL;
+
+	policy_defaults(&p);
+	spec_private(&s);
+	inherit(&s, NS_NETWORK);
+	run(&p, &s, no_host, &d, &name);
+	is_str(name, "refused", "inherited network: refused");
+	is_int(d.outcome, DECIDE_REFUSED, "inherited network: outcome");
+	is_int(d.verdict[NS_NETWORK], VERDICT_REFUSED, "inherited network: verdict");
+	is_str(d.how[NS_NETWORK], "no \"network\" entry in linux.namespaces", "inherited network: how");
+	is_str(d.message, NET_INHERITED ": add annotation " KEY "=network", "inherited network: message");
+}
+
+static void test_joined(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_decision struct decision d;
+	cleanup_decision struct decision d2;
+	cleanup_free char *name = NULL;
+	cleanup_free char *name2 = NULL;
+	bool host[NS_TYPE_COUNT] = { [NS_NETWORK] = true };
+
+	policy_defaults(&p);
+	spec_private(&s);
+	join(&s, NS_NETWORK, "/var/run/docker/netns/default");
+	run(&p, &s, host, &d, &name);
+	is_str(name, "refused", "joined host path: refused");
+	is_str(d.how[NS_NETWORK], "path /var/run/docker/netns/default is the host's network namespace",
+	       "joined host path: how");
+	is_str(d.message,
+	       "shares the host's network namespace (path /var/run/docker/netns/default is the host's network "
+	       "namespace): add annotation " KEY "=network",
+	       "joined host path: message names the path");
+
+	run(&p, &s, no_host, &d2, &name2);
+	is_str(name2, "allowed", "joined non-host path: allowed");
+	is_int(d2.verdict[NS_NETWORK], VERDICT_NOT_SHARED, "joined non-host path: not shared");
+	is_str(d2.how[NS_NETWORK], NULL, "joined non-host path: no how");
+}
+
+static void test_each_enforced_type(void)
+{
+	static const enum ns_type types[] = { NS_NETWORK, NS_PID, NS_IPC, NS_USER, NS_MOUNT };
+	cleanup_policy struct policy p;
+
+	policy_defaults(&p);
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(types); i++) {
+		const char *n = ns_infos[types[i]].name;
+		cleanup_spec struct spec s;
+		cleanup_decision struct decision d;
+		cleanup_free char *name = NULL;
+		cleanup_free char *want = NULL;
+
+		spec_private(&s);
+		inherit(&s, types[i]);
+		run(&p, &s, no_host, &d, &name);
+		is_str(name, "refused", "inherited %s: refused by default", n);
+		if (types[i] == NS_MOUNT)
+			want = nsg_asprintf(
+				"shares the host's mount namespace (no \"mount\" entry in linux.namespaces): "
+				"the policy does not let annotations allow \"mount\"");
+		else
+			want = nsg_asprintf("shares the host's %s namespace (no \"%s\" entry in linux.namespaces): "
+					    "add annotation " KEY "=%s",
+					    n, n, n);
+		is_str(d.message, want, "inherited %s: message", n);
+	}
+}
+
+static void test_off_types(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_decision struct decision d;
+	cleanup_free char *name = NULL;
+
+	policy_defaults(&p);
+	spec_private(&s);
+	inherit(&s, NS_UTS);
+	inherit(&s, NS_CGROUP);
+	inherit(&s, NS_TIME);
+	run(&p, &s, no_host, &d, &name);
+	is_str(name, "allowed", "uts, cgroup, time inherited: allowed (off)");
+	ok(d.verdict[NS_UTS] == VERDICT_OFF && d.verdict[NS_CGROUP] == VERDICT_OFF && d.verdict[NS_TIME] == VERDICT_OFF,
+	   "uts, cgroup, time: verdict off");
+	is_str(d.message, NULL, "off types: no message");
+	is_str(d.how[NS_UTS], "no \"uts\" entry in linux.namespaces", "off types are still described (audit)");
+	is_str(d.how[NS_TIME], "no \"time\" entry in linux.namespaces", "off time type described");
+}
+
+static void test_annotation_unlocks(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_spec struct spec s2;
+	cleanup_decision struct decision d;
+	cleanup_decision struct decision d2;
+	cleanup_free char *name = NULL;
+	cleanup_free char *name2 = NULL;
+
+	policy_defaults(&p);
+	spec_private(&s);
+	inherit(&s, NS_NETWORK);
+	annotate(&s, KEY, "network");
+	run(&p, &s, no_host, &d, &name);
+	is_str(name, "allowed-by-annotation", "annotation unlocks network");
+	is_int(d.verdict[NS_NETWORK], VERDICT_ANNOTATED, "annotation unlocks network: verdict");
+	is_str(d.annotation, "network", "annotation value recorded");
+	is_str(d.message, NULL, "allowed by annotation: no message");
+	ok(d.how[NS_NETWORK] != NULL, "allowed by annotation: how still says how it is shared");
+
+	spec_private(&s2);
+	inherit(&s2, NS_NETWORK);
+	inherit(&s2, NS_PID);
+	annotate(&s2, "other", "x");
+	annotate(&s2, KEY, " pid ,\tnetwork ");
+	run(&p, &s2, no_host, &d2, &name2);
+	is_str(name2, "allowed-by-annotation", "blanks around names are ignored");
+	ok(d2.verdict[NS_NETWORK] == VERDICT_ANNOTATED && d2.verdict[NS_PID] == VERDICT_ANNOTATED,
+	   "\" pid ,\\tnetwork \": both annotated");
+	is_str(d2.annotation, " pid ,\tnetwork ", "annotation is the raw value");
+}
+
+static void test_annotation_custom_key(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_spec struct spec s2;
+	cleanup_decision struct decision d;
+	cleanup_decision struct decision d2;
+	cleanup_free char *name = NULL;
+	cleanup_free char *name2 = NULL;
+
+	policy_defaults(&p);
+	free(p.annotation_key);
+	p.annotation_key = strdup("example.com/host-ns");
+	spec_private(&s);
+	inherit(&s, NS_PID);
+	annotate(&s, "example.com/host-ns", "pid");
+	run(&p, &s, no_host, &d, &name);
+	is_str(name, "allowed-by-annotation", "custom key unlocks pid");
+
+	spec_private(&s2);
+	inherit(&s2, NS_PID);
+	annotate(&s2, KEY, "pid");
+	run(&p, &s2, no_host, &d2, &name2);
+	is_str(name2, "refused", "custom key: the default key means nothing");
+	is_str(d2.message, PID_INHERITED ": add annotation example.com/host-ns=pid", "custom key: way out names it");
+}
+
+static void test_annotation_not_may_allow(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_decision struct decision d;
+	cleanup_free char *name = NULL;
+
+	policy_defaults(&p);
+	spec_private(&s);
+	annotate(&s, KEY, "mount");
+	run(&p, &s, no_host, &d, &name);
+	is_str(name, "refused", "annotation asks for mount (not in may_allow), mount private: refused");
+	is_int(d.verdict[NS_MOUNT], VERDICT_NOT_SHARED, "mount itself is not shared");
+	is_str(d.message,
+	       "annotation " KEY " asks for \"mount\", but the policy does not let annotations allow \"mount\"",
+	       "annotation beyond may_allow: message");
+}
+
+static void test_may_allow_empty(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_decision struct decision d;
+	cleanup_free char *name = NULL;
+
+	policy_defaults(&p);
+	p.may_allow = 0;
+	spec_private(&s);
+	inherit(&s, NS_PID);
+	annotate(&s, KEY, "pid");
+	run(&p, &s, no_host, &d, &name);
+	is_str(name, "refused", "may_allow []: annotation refused");
+	is_int(d.verdict[NS_PID], VERDICT_REFUSED, "may_allow []: pid not unlocked");
+	is_str(d.message,
+	       "annotation " KEY
+	       " asks for \"pid\", but the policy does not let annotations allow \"pid\"; " PID_INHERITED
+	       ": the policy does not let annotations allow \"pid\"",
+	       "may_allow []: annotation problem first, then the type");
+}
+
+static void test_annotation_unknown(void)
+{
+	static const struct {
+		const char *value, *want;
+	} cases[] = {
+		{ "pdi", "annotation " KEY ": \"pdi\" is not a namespace type " KNOWN },
+		{ "pid,,network", "annotation " KEY ": \"\" is not a namespace type " KNOWN },
+		{ "pid,", "annotation " KEY ": \"\" is not a namespace type " KNOWN },
+		{ "Network", "annotation " KEY ": \"Network\" is not a namespace type " KNOWN },
+		{ "pid network", "annotation " KEY ": \"pid network\" is not a namespace type " KNOWN },
+		{ "net\nx", "annotation " KEY ": \"net?x\" is not a namespace type " KNOWN },
+	};
+	cleanup_policy struct policy p;
+
+	policy_defaults(&p);
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(cases); i++) {
+		cleanup_spec struct spec s;
+		cleanup_decision struct decision d;
+		cleanup_free char *name = NULL;
+
+		spec_private(&s);
+		annotate(&s, KEY, cases[i].value);
+		run(&p, &s, no_host, &d, &name);
+		is_str(name, "refused", "annotation %zu: refused", i);
+		is_str(d.message, cases[i].want, "annotation %zu: message", i);
+	}
+}
+
+static void test_annotation_bounded(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_spec struct spec s2;
+	cleanup_decision struct decision d;
+	cleanup_decision struct decision d2;
+	cleanup_free char *name = NULL;
+	cleanup_free char *name2 = NULL;
+	char longitem[201];
+
+	policy_defaults(&p);
+	memset(longitem, 'x', sizeof(longitem) - 1);
+	longitem[sizeof(longitem) - 1] = '\0';
+	spec_private(&s);
+	annotate(&s, KEY, longitem);
+	run(&p, &s, no_host, &d, &name);
+	like_str(d.message, "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\" is not",
+		 "a long unknown item is cut at 64 bytes");
+
+	spec_private(&s2);
+	annotate(&s2, KEY, "a,b,c,d,e,f,g");
+	run(&p, &s2, no_host, &d2, &name2);
+	like_str(d2.message, "\"d\" is not a namespace type " KNOWN "; annotation " KEY ": 3 more items are not",
+		 "many unknown items: four named, the rest counted");
+}
+
+static void test_annotation_blank(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_decision struct decision d;
+	cleanup_decision struct decision d2;
+	cleanup_free char *name = NULL;
+	cleanup_free char *name2 = NULL;
+
+	policy_defaults(&p);
+	spec_private(&s);
+	annotate(&s, KEY, " \t ");
+	run(&p, &s, no_host, &d, &name);
+	is_str(name, "allowed", "blank annotation asks for nothing");
+
+	inherit(&s, NS_NETWORK);
+	run(&p, &s, no_host, &d2, &name2);
+	is_str(d2.message, NET_INHERITED ": add \"network\" to annotation " KEY,
+	       "blank annotation present: way out says add to it");
+}
+
+static void test_exemption_glob(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_decision struct decision d;
+	cleanup_free char *name = NULL;
+
+	policy_defaults(&p);
+	free(p.exemptions[0].match[0].glob);
+	p.exemptions[0].match[0].glob = strdup("kube-sys*");
+	spec_private(&s);
+	inherit(&s, NS_NETWORK);
+	inherit(&s, NS_PID);
+	annotate(&s, "io.kubernetes.cri.sandbox-namespace", "kube-system");
+	run(&p, &s, no_host, &d, &name);
+	is_str(name, "allowed-by-exemption:kube-system", "glob exemption matches");
+	ok(d.verdict[NS_NETWORK] == VERDICT_EXEMPTED && d.verdict[NS_PID] == VERDICT_EXEMPTED,
+	   "network and pid exempted");
+	is_str(d.exemption, "kube-system", "exemption name recorded");
+	is_str(d.message, NULL, "exempted: no message");
+}
+
+static void test_exemption_two_rules(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_spec struct spec s2;
+	cleanup_decision struct decision d;
+	cleanup_decision struct decision d2;
+	cleanup_free char *name = NULL;
+	cleanup_free char *name2 = NULL;
+
+	policy_defaults(&p);
+	exempt(&p, "ops", NS_BIT(NS_NETWORK), "team", "ops-*", "tier", "infra");
+	spec_private(&s);
+	inherit(&s, NS_NETWORK);
+	annotate(&s, "team", "ops-eu");
+	annotate(&s, "tier", "app");
+	run(&p, &s, no_host, &d, &name);
+	is_str(name, "refused", "exemption with one of two rules failing: refused");
+	is_str(d.exemption, NULL, "no exemption recorded");
+
+	spec_private(&s2);
+	inherit(&s2, NS_NETWORK);
+	annotate(&s2, "tier", "infra");
+	annotate(&s2, "team", "ops-eu");
+	run(&p, &s2, no_host, &d2, &name2);
+	is_str(name2, "allowed-by-exemption:ops", "both rules match: exempted");
+}
+
+static void test_exemption_lacks_type(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_decision struct decision d;
+	cleanup_free char *name = NULL;
+
+	policy_defaults(&p);
+	spec_private(&s);
+	inherit(&s, NS_NETWORK);
+	inherit(&s, NS_IPC);
+	annotate(&s, "io.kubernetes.cri.sandbox-namespace", "kube-system");
+	run(&p, &s, no_host, &d, &name);
+	is_str(name, "refused", "exemption without ipc: refused");
+	is_int(d.verdict[NS_NETWORK], VERDICT_EXEMPTED, "network still exempted");
+	is_str(d.message,
+	       "shares the host's ipc namespace (no \"ipc\" entry in linux.namespaces): add annotation " KEY "=ipc",
+	       "only ipc is in the message");
+}
+
+static void test_annotation_beats_exemption(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_decision struct decision d;
+	cleanup_free char *name = NULL;
+
+	policy_defaults(&p);
+	spec_private(&s);
+	inherit(&s, NS_NETWORK);
+	inherit(&s, NS_IPC);
+	annotate(&s, "io.kubernetes.cri.sandbox-namespace", "kube-system");
+	annotate(&s, KEY, "ipc");
+	run(&p, &s, no_host, &d, &name);
+	is_str(name, "allowed-by-annotation", "exempted and annotated: allowed-by-annotation");
+	is_str(d.exemption, "kube-system", "the exemption is still recorded");
+}
+
+static void test_warn_mode(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_decision struct decision d;
+	cleanup_free char *name = NULL;
+
+	policy_defaults(&p);
+	p.mode = POLICY_WARN;
+	for (size_t t = 0; t < NS_TYPE_COUNT; t++)
+		if (p.ns_mode[t] == POLICY_ENFORCE)
+			p.ns_mode[t] = POLICY_WARN;
+	spec_private(&s);
+	inherit(&s, NS_NETWORK);
+	run(&p, &s, no_host, &d, &name);
+	is_str(name, "warned", "mode warn: warned");
+	is_int(d.verdict[NS_NETWORK], VERDICT_WARNED, "mode warn: verdict");
+	is_str(d.message, NET_INHERITED ": allowed only because the policy's mode for \"network\" is warn",
+	       "mode warn: message");
+}
+
+static void test_warn_annotation_problem(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_decision struct decision d;
+	cleanup_free char *name = NULL;
+
+	policy_defaults(&p);
+	for (size_t t = 0; t < NS_TYPE_COUNT; t++)
+		if (p.ns_mode[t] == POLICY_ENFORCE)
+			p.ns_mode[t] = POLICY_WARN;
+	spec_private(&s);
+	inherit(&s, NS_NETWORK);
+	annotate(&s, KEY, "pdi");
+	run(&p, &s, no_host, &d, &name);
+	is_str(name, "refused", "warn mode: an annotation typo still refuses");
+	is_str(d.message, "annotation " KEY ": \"pdi\" is not a namespace type " KNOWN,
+	       "warn mode: warned types are not in a refusal");
+}
+
+static void test_per_type_warn(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_spec struct spec s2;
+	cleanup_decision struct decision d;
+	cleanup_decision struct decision d2;
+	cleanup_free char *name = NULL;
+	cleanup_free char *name2 = NULL;
+
+	policy_defaults(&p);
+	p.ns_mode[NS_PID] = POLICY_WARN;
+	spec_private(&s);
+	inherit(&s, NS_PID);
+	run(&p, &s, no_host, &d, &name);
+	is_str(name, "warned", "pid warn: warned");
+	is_str(d.message, PID_INHERITED ": allowed only because the policy's mode for \"pid\" is warn",
+	       "pid warn: message");
+
+	spec_private(&s2);
+	inherit(&s2, NS_PID);
+	inherit(&s2, NS_NETWORK);
+	run(&p, &s2, no_host, &d2, &name2);
+	is_str(name2, "refused", "pid warn plus network enforce: refused");
+	is_int(d2.verdict[NS_PID], VERDICT_WARNED, "pid still warned");
+	is_str(d2.message, NET_INHERITED ": add annotation " KEY "=network", "the refusal lists only network");
+}
+
+static void test_two_refused(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_decision struct decision d;
+	cleanup_free char *name = NULL;
+
+	policy_defaults(&p);
+	spec_private(&s);
+	inherit(&s, NS_PID);
+	inherit(&s, NS_NETWORK);
+	run(&p, &s, no_host, &d, &name);
+	is_str(d.message,
+	       NET_INHERITED ": add annotation " KEY "=network; " PID_INHERITED ": add annotation " KEY "=pid",
+	       "two refused types, in table order");
+}
+
+static void test_way_out_existing_annotation(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_decision struct decision d;
+	cleanup_free char *name = NULL;
+
+	policy_defaults(&p);
+	spec_private(&s);
+	inherit(&s, NS_NETWORK);
+	inherit(&s, NS_PID);
+	inherit(&s, NS_MOUNT);
+	annotate(&s, KEY, "pid");
+	run(&p, &s, no_host, &d, &name);
+	is_int(d.verdict[NS_PID], VERDICT_ANNOTATED, "pid annotated");
+	is_str(d.message,
+	       NET_INHERITED ": add \"network\" to annotation " KEY
+			     "; shares the host's mount namespace (no \"mount\" entry in linux.namespaces): the policy "
+			     "does not let annotations allow \"mount\"",
+	       "existing annotation: add to it; mount: the policy forbids it");
+}
+
+static bool same_decision(const struct decision *a, const struct decision *b)
+{
+	if (a->outcome != b->outcome || a->exemption != b->exemption || a->annotation != b->annotation)
+		return false;
+	if ((a->message == NULL) != (b->message == NULL) || (a->message && strcmp(a->message, b->message)))
+		return false;
+	for (size_t t = 0; t < NS_TYPE_COUNT; t++) {
+		if (a->verdict[t] != b->verdict[t] || (a->how[t] == NULL) != (b->how[t] == NULL))
+			return false;
+		if (a->how[t] && strcmp(a->how[t], b->how[t]) != 0)
+			return false;
+	}
+	return true;
+}
+
+static void test_purity(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_decision struct decision d;
+	cleanup_decision struct decision d2;
+	bool host[NS_TYPE_COUNT] = { [NS_IPC] = true };
+
+	policy_defaults(&p);
+	spec_private(&s);
+	inherit(&s, NS_NETWORK);
+	inherit(&s, NS_UTS);
+	join(&s, NS_IPC, "/proc/1/ns/ipc");
+	annotate(&s, KEY, "pid,bogus");
+	decide(&p, &s, host, &d);
+	decide(&p, &s, host, &d2);
+	ok(same_decision(&d, &d2), "the same input twice gives the same decision");
+	ok(d.message != d2.message, "each decision owns its message");
+}
+
+static void test_single_line(void)
+{
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+	cleanup_decision struct decision d;
+	cleanup_free char *name = NULL;
+	bool host[NS_TYPE_COUNT] = { [NS_NETWORK] = true };
+
+	policy_defaults(&p);
+	spec_private(&s);
+	join(&s, NS_NETWORK, "/tmp/x\ny\r\x7fz");
+	annotate(&s, KEY, "pid\n,user");
+	run(&p, &s, host, &d, &name);
+	ok(d.message && !strchr(d.message, '\n') && !strchr(d.message, '\r') && !strchr(d.message, '\x7f'),
+	   "message is a single line");
+	like_str(d.message, "(path /tmp/x?y??z is the host's network namespace)", "control bytes in the path are '?'");
+	like_str(d.message, "\"pid?\" is not a namespace type", "control bytes in an item are '?'");
+	is_str(d.how[NS_NETWORK], "path /tmp/x?y??z is the host's network namespace", "how is a single line too");
+}
+
+static void test_outcome_names(void)
+{
+	static const struct {
+		enum decide_outcome outcome;
+		const char *want;
+	} cases[] = {
+		{ DECIDE_ALLOWED, "allowed" },
+		{ DECIDE_ALLOWED_BY_EXEMPTION, "allowed-by-exemption:ops" },
+		{ DECIDE_ALLOWED_BY_ANNOTATION, "allowed-by-annotation" },
+		{ DECIDE_WARNED, "warned" },
+		{ DECIDE_REFUSED, "refused" },
+	};
+
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(cases); i++) {
+		struct decision d = { .outcome = cases[i].outcome, .exemption = "ops" };
+		cleanup_free char *name = decide_outcome_name(&d);
+
+		is_str(name, cases[i].want, "outcome name %s", cases[i].want);
+	}
+}
+
+static void test_decision_free(void)
+{
+	struct decision d = { 0 };
+	cleanup_policy struct policy p;
+	cleanup_spec struct spec s;
+
+	decision_free(&d);
+	decision_free(&d);
+	ok(d.message == NULL, "decision_free on a zeroed struct, twice");
+
+	policy_defaults(&p);
+	spec_private(&s);
+	inherit(&s, NS_NETWORK);
+	decide(&p, &s, no_host, &d);
+	decision_free(&d);
+	decision_free(&d);
+	ok(d.message == NULL && d.how[NS_NETWORK] == NULL, "decision_free is idempotent");
+}
+
+int main(void)
+{
+	test_all_private();
+	test_inherited_network();
+	test_joined();
+	test_each_enforced_type();
+	test_off_types();
+	test_annotation_unlocks();
+	test_annotation_custom_key();
+	test_annotation_not_may_allow();
+	test_may_allow_empty();
+	test_annotation_unknown();
+	test_annotation_bounded();
+	test_annotation_blank();
+	test_exemption_glob();
+	test_exemption_two_rules();
+	test_exemption_lacks_type();
+	test_annotation_beats_exemption();
+	test_warn_mode();
+	test_warn_annotation_problem();
+	test_per_type_warn();
+	test_two_refused();
+	test_way_out_existing_annotation();
+	test_purity();
+	test_single_line();
+	test_outcome_names();
+	test_decision_free();
+	return tap_done();
+}
