@@ -444,9 +444,10 @@ static int allow_syscall(scmp_filter_ctx ctx, const struct allowed_syscall *a, i
 	case ARG_NO_EXEC:
 		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a->nr, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 	case ARG_RESULT_FD:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a->nr, 1, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)result_fd));
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a->nr, 1,
+					SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)result_fd, 0));
 	case ARG_QUERY_ONLY:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a->nr, 1, SCMP_A0(SCMP_CMP_EQ, 0));
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a->nr, 1, SCMP_A0(SCMP_CMP_EQ, 0, 0));
 	default:
 		return -EINVAL;
 	}

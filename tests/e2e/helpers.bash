@@ -87,3 +87,51 @@ edit_config() {
 nsg() {
 	"$NSGUARD" --root "$STATE" "$@"
 }
+
+# e2e_require_cmd CMD PACKAGE: the command exists, or skip (fail under strict mode).
+e2e_require_cmd() {
+	command -v "$1" >/dev/null || e2e_require "needs $1 (apt-get install $2)"
+}
+
+# make_rootfs_tar OUT: a busybox-static root filesystem as a plain tarball,
+# for `docker import` and `podman import` (there is no image registry here).
+make_rootfs_tar() {
+	local out="$1" root
+	root=$(mktemp -d "${BATS_TMPDIR:-/tmp}/nsguard-rootfs.XXXXXX")
+	mkdir -p "$root/bin" "$root/proc" "$root/dev" "$root/sys" "$root/tmp" "$root/etc"
+	cp "$(command -v busybox)" "$root/bin/busybox"
+	local applet
+	for applet in $("$root/bin/busybox" --list); do
+		[ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+	done
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+	echo 'root:x:0:' >"$root/etc/group"
+	tar -C "$root" -cf "$out" .
+	rm -rf "$root"
+}
+
+# make_oci_archive OUT NAME: the same root filesystem as a one-layer OCI image
+# archive named NAME (for `ctr images import`).
+make_oci_archive() {
+	local out="$1" name="$2" dir layer diffid config manifest
+	dir=$(mktemp -d "${BATS_TMPDIR:-/tmp}/nsguard-oci.XXXXXX")
+	mkdir -p "$dir/blobs/sha256"
+	make_rootfs_tar "$dir/layer.tar"
+	diffid=$(sha256sum "$dir/layer.tar" | cut -d' ' -f1)
+	gzip -n "$dir/layer.tar"
+	layer=$(sha256sum "$dir/layer.tar.gz" | cut -d' ' -f1)
+	mv "$dir/layer.tar.gz" "$dir/blobs/sha256/$layer"
+	printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+		"$diffid" >"$dir/config.json"
+	config=$(sha256sum "$dir/config.json" | cut -d' ' -f1)
+	mv "$dir/config.json" "$dir/blobs/sha256/$config"
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%d},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:%s","size":%d}]}' \
+		"$config" "$(stat -c %s "$dir/blobs/sha256/$config")" "$layer" "$(stat -c %s "$dir/blobs/sha256/$layer")" >"$dir/manifest.json"
+	manifest=$(sha256sum "$dir/manifest.json" | cut -d' ' -f1)
+	printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%d,"annotations":{"org.opencontainers.image.ref.name":"%s","io.containerd.image.name":"%s"}}]}' \
+		"$manifest" "$(stat -c %s "$dir/manifest.json")" "$name" "$name" >"$dir/index.json"
+	mv "$dir/manifest.json" "$dir/blobs/sha256/$manifest"
+	echo '{"imageLayoutVersion":"1.0.0"}' >"$dir/oci-layout"
+	tar -C "$dir" -cf "$out" oci-layout index.json blobs
+	rm -rf "$dir"
+}
