@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 
 struct strbuf {
@@ -219,13 +220,34 @@ char *report_audit_json(const struct audit_entry *e, time_t t, long caller_pid, 
 	return sb.buf;
 }
 
+/* Open the audit file for appending; create its directory (one level, like
+ * /var/log/nsguard) on first use, so that installing needs no extra step. */
+static int open_audit(const char *file)
+{
+	const int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
+	cleanup_free char *dir = NULL;
+	int fd = open(file, flags, 0600);
+	char *slash;
+
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	dir = nsg_strdup(file);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return -1;
+	*slash = '\0';
+	if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+		return -1;
+	return open(file, flags, 0600);
+}
+
 static int append_line(const char *file, const char *line, struct nsg_err *err)
 {
 	cleanup_close int fd = -1;
 	size_t len = strlen(line);
 	ssize_t n;
 
-	fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
+	fd = open_audit(file);
 	if (fd < 0)
 		return nsg_fail(err, "audit file %s: %s", file, strerror(errno));
 	n = write(fd, line, len);

@@ -268,3 +268,14 @@ fake-runtime stderr" ]
 	assert_not_executed
 	[ ! -e "$AUDIT" ]
 }
+
+@test "the audit file's directory is created on first use" {
+	write_policy "$(printf '{"runtime": "%s", "audit": {"syslog": false, "file": "%s/log/nsguard/audit.jsonl"}}' "$FAKE_RUNTIME" "$TMP")"
+	mkdir "$TMP/log"
+	make_config "$B"
+	run "$NSGUARD" create --bundle "$B" c1
+	[ "$status" -eq 0 ]
+	jq -e '.decision == "allowed"' "$TMP/log/nsguard/audit.jsonl"
+	[ "$(stat -c %a "$TMP/log/nsguard")" = 750 ]
+	[ "$(stat -c %a "$TMP/log/nsguard/audit.jsonl")" = 600 ]
+}
