@@ -73,9 +73,30 @@ static int find_host_namespaces(const struct spec *s, bool host[NS_TYPE_COUNT], 
 	return 0;
 }
 
+/* The only annotations the decision reads: the allow key and the exemptions' keys. */
+static const char **annotation_keys(const struct policy *p, size_t *ret_n)
+{
+	size_t n = 1;
+	const char **keys;
+
+	for (size_t i = 0; i < p->n_exemptions; i++)
+		n += p->exemptions[i].n_match;
+	keys = nsg_calloc(n, sizeof(*keys));
+	n = 0;
+	if (p->annotation_key)
+		keys[n++] = p->annotation_key;
+	for (size_t i = 0; i < p->n_exemptions; i++)
+		for (size_t j = 0; j < p->exemptions[i].n_match; j++)
+			keys[n++] = p->exemptions[i].match[j].key;
+	*ret_n = n;
+	return keys;
+}
+
 int evaluate(const struct policy *p, const char *path, bool config_given, struct evaluation *ret, struct nsg_err *err)
 {
 	cleanup_free char *buf = NULL;
+	cleanup_free const char **keys = NULL;
+	size_t n_keys = 0;
 	bool host[NS_TYPE_COUNT];
 	size_t len = 0;
 
@@ -90,7 +111,8 @@ int evaluate(const struct policy *p, const char *path, bool config_given, struct
 	}
 	if (read_config(ret, config_given, &buf, &len, err) < 0)
 		return -1;
-	if (sandbox_parse_spec(buf, len, &ret->spec, err) < 0)
+	keys = annotation_keys(p, &n_keys);
+	if (sandbox_parse_spec_keep(buf, len, keys, n_keys, &ret->spec, err) < 0)
 		return nsg_prefix(err, "%s: ", ret->config_path);
 	if (find_host_namespaces(&ret->spec, host, err) < 0)
 		return -1;

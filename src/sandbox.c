@@ -486,7 +486,13 @@ static int write_all(int fd, const char *p, size_t n)
 
 /* Never returns, and leaves through _exit(): stdio buffers inherited from
  * the parent must not be flushed a second time, nor atexit handlers run. */
-__attribute__((noreturn)) static void child_main(int result_fd, const char *buf, size_t len)
+/* The annotation keys the parent wants back (NULL: all of them). */
+struct keep {
+	const char *const *keys;
+	size_t n;
+};
+
+__attribute__((noreturn)) static void child_main(int result_fd, const char *buf, size_t len, const struct keep *keep)
 {
 	const char *selftest = getenv(SELFTEST_ENV);
 	struct nsg_err perr = { "" };
@@ -505,7 +511,7 @@ __attribute__((noreturn)) static void child_main(int result_fd, const char *buf,
 	if (selftest && strcmp(selftest, "open") == 0)
 		(void)open("/etc/hostname", O_RDONLY | O_CLOEXEC); /* must be killed right here */
 
-	r = spec_parse(buf, len, &spec, &perr);
+	r = spec_parse_keep(buf, len, keep ? keep->keys : NULL, keep ? keep->n : 0, &spec, &perr);
 	out = sandbox_encode(&spec, &perr, r == 0, &out_len);
 	if (!out || write_all(result_fd, out, out_len) < 0)
 		_exit(CHILD_EXIT_RESULT);
@@ -575,6 +581,13 @@ static int check_exit_status(int status, struct nsg_err *err)
 
 int sandbox_parse_spec(const char *buf, size_t len, struct spec *ret, struct nsg_err *err)
 {
+	return sandbox_parse_spec_keep(buf, len, NULL, 0, ret, err);
+}
+
+int sandbox_parse_spec_keep(const char *buf, size_t len, const char *const *keys, size_t n_keys, struct spec *ret,
+			    struct nsg_err *err)
+{
+	struct keep keep = { keys, n_keys };
 	size_t limit = len > (SIZE_MAX - RESULT_SLACK) / 2 ? SIZE_MAX - 1 : 2 * len + RESULT_SLACK;
 	cleanup_free char *out = NULL;
 	cleanup_close int rfd = -1;
@@ -595,7 +608,7 @@ int sandbox_parse_spec(const char *buf, size_t len, struct spec *ret, struct nsg
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child_main(fds[1], buf, len);
+		child_main(fds[1], buf, len, keys ? &keep : NULL);
 	}
 	close(fds[1]);
 	rfd = fds[0];

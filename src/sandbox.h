@@ -18,6 +18,11 @@
 /* spec_parse(buf, len) in the confined child; same result and errors. */
 int sandbox_parse_spec(const char *buf, size_t len, struct spec *ret, struct nsg_err *err);
 
+/* The same, keeping only the annotations whose keys are keys[0..n_keys)
+ * (spec_keep_annotations() in the child, so the rest never crosses). */
+int sandbox_parse_spec_keep(const char *buf, size_t len, const char *const *keys, size_t n_keys, struct spec *ret,
+			    struct nsg_err *err);
+
 /* Serialisation of a parse result, exposed for the unit tests and the fuzzer:
  * encode a successful spec or an error message into one buffer, and decode it
  * with full bounds checks (the parent trusts nothing the child wrote). */

@@ -159,8 +159,12 @@ struct ctx {
 	char *annot_key;
 	size_t annot_cap;
 	size_t *annot_off;
+	const char *const *keep; /* annotation keys whose values are kept; NULL: all */
+	size_t n_keep;
 	struct spec out;
 };
+
+static bool is_kept(const char *key, const char *const *keys, size_t n);
 
 /* --- messages ------------------------------------------------------------ */
 
@@ -314,13 +318,28 @@ static int prescan_escape(const unsigned char *b, size_t len, size_t *i, struct 
 	return 0;
 }
 
+/* Bytes the prescan has nothing to check in: ASCII but the backslash and the
+ * two control characters yajl accepts between tokens and Go does not. Most of
+ * a config.json is these; skipping them in a tight loop keeps the prescan
+ * from costing more than the parse (SPEC.md section 12). */
+static bool plain_byte(unsigned char c)
+{
+	return c < 0x80 && c != '\\' && c != '\v' && c != '\f';
+}
+
 static int prescan(const unsigned char *b, size_t len, struct nsg_err *err)
 {
 	if (len >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0)
 		return nsg_fail(
 			err, "line 1: the file starts with a UTF-8 byte order mark, which runc's JSON decoder rejects");
 	for (size_t i = 0; i < len;) {
-		size_t n = utf8_len(b + i, len - i);
+		size_t n;
+
+		while (i < len && plain_byte(b[i]))
+			i++;
+		if (i == len)
+			break;
+		n = utf8_len(b + i, len - i);
 
 		if (n == 0)
 			return fail_at(err, (const char *)b, len, i, "invalid UTF-8 (byte 0x%02X)", b[i]);
@@ -509,7 +528,8 @@ static int on_string(struct ctx *c, const unsigned char *s, size_t len)
 	case SLOT_ANNOTATION_VALUE:
 		a = &c->out.annotations[c->out.n_annotations++];
 		a->key = steal_pointer(&c->annot_key);
-		a->value = nsg_strndup((const char *)s, len);
+		/* Keys are always kept (duplicates must be found); values only when wanted. */
+		a->value = !c->keep || is_kept(a->key, c->keep, c->n_keep) ? nsg_strndup((const char *)s, len) : NULL;
 		return 0;
 	default:
 		return 0;
@@ -738,7 +758,13 @@ static int run_yajl(struct ctx *c)
 
 int spec_parse(const char *buf, size_t len, struct spec *ret, struct nsg_err *err)
 {
-	struct ctx c = { .buf = buf, .len = len, .err = err, .entry = { .type = -1 } };
+	return spec_parse_keep(buf, len, NULL, 0, ret, err);
+}
+
+int spec_parse_keep(const char *buf, size_t len, const char *const *keys, size_t n_keys, struct spec *ret,
+		    struct nsg_err *err)
+{
+	struct ctx c = { .buf = buf, .len = len, .err = err, .entry = { .type = -1 }, .keep = keys, .n_keep = n_keys };
 	int r;
 
 	*ret = (struct spec){ 0 };
@@ -755,6 +781,8 @@ int spec_parse(const char *buf, size_t len, struct spec *ret, struct nsg_err *er
 		spec_free(&c.out);
 		return -1;
 	}
+	if (keys)
+		spec_keep_annotations(&c.out, keys, n_keys);
 	*ret = c.out;
 	return 0;
 }
@@ -765,6 +793,29 @@ const char *spec_annotation(const struct spec *s, const char *key)
 		if (strcmp(s->annotations[i].key, key) == 0)
 			return s->annotations[i].value;
 	return NULL;
+}
+
+static bool is_kept(const char *key, const char *const *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(key, keys[i]) == 0)
+			return true;
+	return false;
+}
+
+void spec_keep_annotations(struct spec *s, const char *const *keys, size_t n)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < s->n_annotations; i++) {
+		if (is_kept(s->annotations[i].key, keys, n)) {
+			s->annotations[kept++] = s->annotations[i];
+			continue;
+		}
+		free(s->annotations[i].key);
+		free(s->annotations[i].value);
+	}
+	s->n_annotations = kept;
 }
 
 void spec_free(struct spec *s)

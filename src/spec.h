@@ -44,8 +44,18 @@ struct spec {
 /* Parse buf[0..len). On error, err holds "line N: problem". */
 int spec_parse(const char *buf, size_t len, struct spec *ret, struct nsg_err *err);
 
+/* spec_parse(), keeping only the annotations whose keys are keys[0..n_keys)
+ * (all keys are still read and checked for duplicates). keys NULL: all. */
+int spec_parse_keep(const char *buf, size_t len, const char *const *keys, size_t n_keys, struct spec *ret,
+		    struct nsg_err *err);
+
 /* The value of annotation key (exact match), or NULL. */
 const char *spec_annotation(const struct spec *s, const char *key);
+
+/* Drop every annotation whose key is not one of keys[0..n): nsguard reads only
+ * the allow annotation and the exemptions' keys, and the rest of a large
+ * config.json need not cross from the sandbox to the parent (SPEC.md 12). */
+void spec_keep_annotations(struct spec *s, const char *const *keys, size_t n);
 
 void spec_free(struct spec *s);
 

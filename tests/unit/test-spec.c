@@ -476,8 +476,33 @@ static void test_message_quoting(void)
 	ok(strlen(err.msg) < 200, "200-byte type: message stays short (%zu bytes)", strlen(err.msg));
 }
 
+static void test_keep(void)
+{
+	static const char json[] = "{\"annotations\": {\"a\": \"1\", \"io.nsguard.allow\": \"pid\", \"b\": \"2\", "
+				   "\"team\": \"ops\"}, \"linux\": {\"namespaces\": [{\"type\": \"pid\"}]}}";
+	static const char dup[] = "{\"annotations\": {\"a\": \"1\", \"a\": \"2\"}}";
+	const char *keys[] = { "io.nsguard.allow", "team", "absent" };
+	struct nsg_err err = { "" };
+	struct spec s = { 0 };
+
+	is_int(spec_parse_keep(json, strlen(json), keys, 3, &s, &err), 0, "keep: parses (%s)", err.msg);
+	is_int(s.n_annotations, 2, "keep: only the wanted annotations remain");
+	is_str(spec_annotation(&s, "io.nsguard.allow"), "pid", "keep: allow annotation kept");
+	is_str(spec_annotation(&s, "team"), "ops", "keep: exemption key kept");
+	is_str(spec_annotation(&s, "a"), NULL, "keep: other annotation dropped");
+	is_int(s.ns[NS_PID].state, SPEC_NS_PRIVATE, "keep: namespaces unaffected");
+	spec_free(&s);
+	is_int(spec_parse_keep(dup, strlen(dup), keys, 3, &s, &err), -1,
+	       "keep: duplicates among dropped keys still refused");
+	like_str(err.msg, "duplicate annotation", "keep: duplicate message");
+	is_int(spec_parse_keep(json, strlen(json), NULL, 0, &s, &err), 0, "keep NULL: parses");
+	is_int(s.n_annotations, 4, "keep NULL: every annotation kept");
+	spec_free(&s);
+}
+
 int main(void)
 {
+	test_keep();
 	test_cases();
 	test_docker_config();
 	test_depth();
