@@ -91,7 +91,7 @@ static const struct {
 	{ "restore", restore_flags },
 };
 
-static const char *const own_commands[] = { "check", "version" };
+static const char *const own_commands[] = { "audit", "check", "version" };
 
 /* What one argument is, in one reading of the argv. */
 enum role {

@@ -18,6 +18,7 @@ int guard_refuse_argv(const struct cli *cli, const char *why);
 
 /* nsguard's own commands; argv[0] is the command word. */
 int cmd_check(int argc, char *argv[]);
+int cmd_audit(int argc, char *argv[]);
 int cmd_version(int argc, char *argv[]);
 
 #endif

@@ -8,6 +8,7 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char *argv[]);
 } own_commands[] = {
+	{ "audit", cmd_audit },
 	{ "check", cmd_check },
 	{ "version", cmd_version },
 };
