@@ -584,18 +584,15 @@ int sandbox_parse_spec(const char *buf, size_t len, struct spec *ret, struct nsg
 	return sandbox_parse_spec_keep(buf, len, NULL, 0, ret, err);
 }
 
-int sandbox_parse_spec_keep(const char *buf, size_t len, const char *const *keys, size_t n_keys, struct spec *ret,
-			    struct nsg_err *err)
+/* Fork the confined parser and collect its result (raw, undecoded). */
+static int run_child(const char *buf, size_t len, const struct keep *keep, char **ret_out, size_t *ret_len,
+		     struct nsg_err *err)
 {
-	struct keep keep = { keys, n_keys };
 	size_t limit = len > (SIZE_MAX - RESULT_SLACK) / 2 ? SIZE_MAX - 1 : 2 * len + RESULT_SLACK;
-	cleanup_free char *out = NULL;
 	cleanup_close int rfd = -1;
-	size_t out_len = 0;
 	int fds[2], status, r;
 	pid_t pid;
 
-	*ret = (struct spec){ 0 };
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return nsg_fail(err, "cannot create a pipe for the config.json parser: %s", strerror(errno));
 	pid = fork();
@@ -608,17 +605,39 @@ int sandbox_parse_spec_keep(const char *buf, size_t len, const char *const *keys
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child_main(fds[1], buf, len, keys ? &keep : NULL);
+		child_main(fds[1], buf, len, keep);
 	}
 	close(fds[1]);
 	rfd = fds[0];
 
-	r = read_result(rfd, limit, &out, &out_len, err);
+	r = read_result(rfd, limit, ret_out, ret_len, err);
 	if (r < 0)
 		kill(pid, SIGKILL); /* it may be blocked on a pipe nobody reads */
 	if (reap_child(pid, &status, r < 0 ? NULL : err) < 0 || r < 0)
 		return -1;
-	if (check_exit_status(status, err) < 0)
+	return check_exit_status(status, err);
+}
+
+int sandbox_parse_spec_keep(const char *buf, size_t len, const char *const *keys, size_t n_keys, struct spec *ret,
+			    struct nsg_err *err)
+{
+	struct keep keep = { keys, n_keys };
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, caller;
+	cleanup_free char *out = NULL;
+	size_t out_len = 0;
+	int r;
+
+	*ret = (struct spec){ 0 };
+	/* A caller that ignores SIGCHLD (inherited across exec) would have the
+	 * kernel reap the parser before waitpid() could see how it ended. Wait
+	 * with the default disposition, then give the caller's back: the runtime
+	 * nsguard execs must inherit it unchanged. */
+	sigemptyset(&dfl.sa_mask);
+	if (sigaction(SIGCHLD, &dfl, &caller) < 0)
+		return nsg_fail(err, "cannot reset SIGCHLD for the config.json parser: %s", strerror(errno));
+	r = run_child(buf, len, keys ? &keep : NULL, &out, &out_len, err);
+	sigaction(SIGCHLD, &caller, NULL);
+	if (r < 0)
 		return -1;
 	return sandbox_decode(out, out_len, ret, err);
 }

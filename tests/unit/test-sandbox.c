@@ -460,8 +460,28 @@ static void test_confinement(void)
 	unsetenv("NSGUARD_SANDBOX_SELFTEST");
 }
 
+/* A caller that ignores SIGCHLD must still get a result, and keep its disposition. */
+static void test_sigchld_ignored(void)
+{
+	static const char json[] = "{\"linux\": {\"namespaces\": [{\"type\": \"pid\"}]}}";
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old, now;
+	struct nsg_err err = { "" };
+	struct spec s = { 0 };
+
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGCHLD, &ign, &old);
+	is_int(sandbox_parse_spec(json, sizeof(json) - 1, &s, &err), 0, "SIGCHLD ignored: the parse succeeds (%s)",
+	       err.msg);
+	is_int(s.ns[NS_PID].state, SPEC_NS_PRIVATE, "SIGCHLD ignored: the result is read");
+	sigaction(SIGCHLD, NULL, &now);
+	ok(now.sa_handler == SIG_IGN, "SIGCHLD ignored: the caller's disposition is given back");
+	sigaction(SIGCHLD, &old, NULL);
+	spec_free(&s);
+}
+
 int main(void)
 {
+	test_sigchld_ignored();
 	/* A parent that stops reading would deadlock: turn a hang into a failure. */
 	alarm(300);
 	test_large_config();
