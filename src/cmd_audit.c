@@ -10,6 +10,8 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
+#include "jsonutil.h"
+
 #include "commands.h"
 #include "nsid.h"
 #include "policy.h"
@@ -110,14 +112,6 @@ static const yajl_callbacks pid_callbacks = {
 	.yajl_start_array = pid_start,
 	.yajl_end_array = pid_end,
 };
-
-static void yajl_freep(yajl_handle *h)
-{
-	if (*h)
-		yajl_free(*h);
-}
-
-#define cleanup_yajl __attribute__((cleanup(yajl_freep)))
 
 static long long pid_in(const char *path)
 {

@@ -20,19 +20,13 @@
 #include <sys/stat.h>
 #include <yajl/yajl_parse.h>
 
+#include "jsonutil.h"
+
 /* The schema is four levels deep ("exemptions"[i]."match"); the parser refuses
  * any container the schema does not expect as soon as it opens, so this bound
  * only keeps the frame stack a fixed array. */
 #define POLICY_MAX_DEPTH 16
 #define SHOWN_MAX	 64 /* bytes of a key or value quoted in a message */
-
-static inline void yajl_handlep(yajl_handle *h)
-{
-	if (*h)
-		yajl_free(*h);
-}
-
-#define cleanup_yajl __attribute__((cleanup(yajl_handlep)))
 
 enum jtype {
 	J_NULL,

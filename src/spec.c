@@ -30,12 +30,7 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
-static inline void spec_yajl_freep(yajl_handle *h)
-{
-	if (*h)
-		yajl_free(*h);
-}
-#define cleanup_yajl __attribute__((cleanup(spec_yajl_freep)))
+#include "jsonutil.h"
 
 /* Objects (and the one array) whose contents nsguard interprets. */
 enum role {
