@@ -218,8 +218,13 @@ teardown_file() {
 	# in our file. (Whether the container then runs depends on the host's
 	# /etc/nsguard/policy.json or the built-in defaults.)
 	[ "$NSGUARD_POLICY" = "$POD_TMP/policy.json" ]
+	# With the built-in defaults nsguard audits to /var/log/nsguard: leave the
+	# host as it was.
+	local had_log=0
+	[ ! -e /var/log/nsguard ] || had_log=1
 	before=$(pod_audit_lines)
 	CONTAINERS_CONF="$POD_TMP/base.conf" run podman_nsg run --rm --network=none "$POD_IMG" true
+	[ "$had_log" = 1 ] || rm -rf /var/log/nsguard
 	[ "$(pod_audit_lines)" -eq "$before" ]
 	pod_assert_gone
 	# With it, a running container's conmon carries it.
