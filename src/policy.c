@@ -777,7 +777,7 @@ static const yajl_callbacks peek_callbacks = {
 	.yajl_end_array = peek_end,
 };
 
-static char *peek_runtime(const char *buf, size_t len)
+char *policy_peek_runtime(const char *buf, size_t len)
 {
 	struct peek k = { 0 };
 	cleanup_free char *runtime = NULL;
@@ -787,63 +787,6 @@ static char *peek_runtime(const char *buf, size_t len)
 	if (r < 0 || !k.top_object || k.n_runtime != 1)
 		return NULL;
 	return steal_pointer(&runtime);
-}
-
-const char *policy_path(void)
-{
-	const char *env = getenv("NSGUARD_POLICY");
-
-	return env && *env ? env : NSGUARD_POLICY_PATH;
-}
-
-/* Root reads this file to decide who may share the host's namespaces: anyone
- * who can write it can switch nsguard off, so it must be root's alone. */
-static int check_owner(const char *path, const struct stat *st, struct nsg_err *err)
-{
-	if (geteuid() != 0)
-		return 0;
-	if (st->st_uid != 0)
-		return nsg_fail(
-			err, "%s is owned by uid %u, not by root: its owner could rewrite the policy (chown root %s)",
-			path, (unsigned)st->st_uid, path);
-	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return nsg_fail(
-			err,
-			"%s is writable by group or others (mode %04o): they could rewrite the policy (chmod go-w %s)",
-			path, (unsigned)(st->st_mode & 07777), path);
-	return 0;
-}
-
-int policy_load(const char *path, struct policy *ret, char **ret_runtime, struct nsg_err *err)
-{
-	cleanup_free char *buf = NULL;
-	struct stat st;
-	size_t len = 0;
-
-	*ret = (struct policy){ 0 };
-	if (ret_runtime)
-		*ret_runtime = NULL;
-	if (nsg_read_file(path, POLICY_MAX_SIZE, &buf, &len, &st, err) < 0) {
-		/* Only a file that is not there means defaults; any other failure
-		 * (permissions, not a regular file, too large) is an error. */
-		if (stat(path, &st) < 0 && errno == ENOENT) {
-			policy_defaults(ret);
-			return 0;
-		}
-		return -1;
-	}
-	/* An insecure file is not trusted even for its runtime. */
-	if (check_owner(path, &st, err) < 0)
-		return -1;
-	if (policy_parse(buf, len, ret, err) < 0) {
-		if (ret_runtime)
-			*ret_runtime = peek_runtime(buf, len);
-		return nsg_prefix(err, "%s: ", path);
-	}
-	ret->path = nsg_strdup(path);
-	if (ret_runtime && ret->runtime)
-		*ret_runtime = nsg_strdup(ret->runtime);
-	return 0;
 }
 
 void policy_free(struct policy *p)

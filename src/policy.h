@@ -67,6 +67,11 @@ const char *policy_path(void);
  * read with certainty, else NULL, so pass-through commands can still exec it. */
 int policy_load(const char *path, struct policy *ret, char **ret_runtime, struct nsg_err *err);
 
+/* The top-level "runtime" of an invalid policy when it can be read with certainty:
+ * the file is valid JSON, an object, and names "runtime" once, as a string
+ * absolute path. NULL otherwise. The caller frees it. */
+char *policy_peek_runtime(const char *buf, size_t len);
+
 void policy_free(struct policy *p);
 
 #define cleanup_policy __attribute__((cleanup(policy_free)))
