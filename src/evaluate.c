@@ -66,6 +66,10 @@ static int find_host_namespaces(const struct spec *s, bool host[NS_TYPE_COUNT], 
 		host[t] = false;
 		if (s->ns[t].state != SPEC_NS_JOINED)
 			continue;
+		/* As root, a path someone else could swap between nsguard's stat()
+		 * and runc's open() cannot be read with certainty. */
+		if (geteuid() == 0 && nsid_check_path_trusted(s->ns[t].path, err) < 0)
+			return -1;
 		if (nsid_of_path(s->ns[t].path, &id, err) < 0)
 			return -1;
 		host[t] = nsid_is_host(&ref, (enum ns_type)t, &id);

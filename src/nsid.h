@@ -34,6 +34,14 @@ void nsid_host_read(const char *proc_root, struct nsid_host *ret);
 /* Pure: is id one of the host's identities of type t? */
 bool nsid_is_host(const struct nsid_host *host, enum ns_type t, const struct nsid *id);
 
+/* Can path be trusted to still name the same namespace when runc opens it, a
+ * moment after nsguard looked? Every component of the path, and of what it
+ * resolves to, must be owned by root (or the euid), and no directory on the
+ * way writable by group or others unless sticky. /proc/PID/ns/NAME (and
+ * /proc/PID/task/TID/ns/NAME) is trusted: procfs entries cannot be replaced.
+ * Only meaningful as root. */
+int nsid_check_path_trusted(const char *path, struct nsg_err *err);
+
 /* stat() path (following links) into ret; fails with a message naming the path. */
 int nsid_of_path(const char *path, struct nsid *ret, struct nsg_err *err);
 

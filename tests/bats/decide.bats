@@ -279,3 +279,39 @@ fake-runtime stderr" ]
 	[ "$(stat -c %a "$TMP/log/nsguard")" = 750 ]
 	[ "$(stat -c %a "$TMP/log/nsguard/audit.jsonl")" = 600 ]
 }
+
+@test "as root, a joined path that others could swap before runc opens it is refused" {
+	require_root
+	unshare --net sleep 60 &
+	NSPID=$!
+	for _ in $(seq 50); do [ "$(readlink /proc/$NSPID/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break; sleep 0.05; done
+	join() { make_config "$B" "(.linux.namespaces[] | select(.type == \"network\")) += {\"path\": \"$1\"}"; }
+	# A directory anyone may write to: its entries could be replaced.
+	mkdir -m 0777 "$TMP/open"
+	ln -s "/proc/$NSPID/ns/net" "$TMP/open/ns"
+	join "$TMP/open/ns"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused "namespace path $TMP/open/ns: $TMP/open is writable by group or others"
+	# Only /proc/PID/ns/NAME itself is trusted, not any path that starts with /proc.
+	join "/proc/..$TMP/open/ns"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused "is writable by group or others"
+	# A symlink another user owns: its owner could point it elsewhere.
+	mkdir "$TMP/safe"
+	ln -s "/proc/$NSPID/ns/net" "$TMP/safe/ns"
+	chown -h 1234 "$TMP/safe/ns"
+	join "$TMP/safe/ns"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused "namespace path $TMP/safe/ns: $TMP/safe/ns is owned by uid 1234"
+	# Root's entry in a sticky world-writable directory (like /tmp) is fine.
+	mkdir -m 1777 "$TMP/sticky"
+	ln -s "/proc/$NSPID/ns/net" "$TMP/sticky/ns"
+	join "$TMP/sticky/ns"
+	run "$NSGUARD" create --bundle "$B" c1
+	[ "$status" -eq 0 ]
+	# /proc paths are trusted: procfs entries cannot be replaced.
+	rm -f "$REC"/*
+	join "/proc/$NSPID/ns/net"
+	run "$NSGUARD" create --bundle "$B" c1
+	[ "$status" -eq 0 ]
+}
