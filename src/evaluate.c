@@ -58,14 +58,17 @@ static int read_config(struct evaluation *e, bool config_given, char **ret_buf, 
 static int find_host_namespaces(const struct spec *s, bool host[NS_TYPE_COUNT], struct nsg_err *err)
 {
 	struct nsid_host ref;
+	bool have_ref = false;
 
-	nsid_host_read("/proc", &ref);
 	for (size_t t = 0; t < NS_TYPE_COUNT; t++) {
 		struct nsid id;
 
 		host[t] = false;
 		if (s->ns[t].state != SPEC_NS_JOINED)
 			continue;
+		if (!have_ref) /* most specs join nothing: read the host's identities only when needed */
+			nsid_host_read("/proc", &ref);
+		have_ref = true;
 		/* As root, a path someone else could swap between nsguard's stat()
 		 * and runc's open() cannot be read with certainty. */
 		if (geteuid() == 0 && nsid_check_path_trusted(s->ns[t].path, err) < 0)
