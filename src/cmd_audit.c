@@ -215,17 +215,27 @@ static ns_set audit_root(const struct audit_opts *o, const struct policy *p, con
 	return enforced_shared;
 }
 
+static int usage(void)
+{
+	fprintf(stderr, "usage: nsguard audit [--json] [--root DIR...]...\n");
+	return -1;
+}
+
+/* --root takes one or more directories (globs allowed), up to the next flag. */
 static int parse_opts(int argc, char *argv[], struct audit_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			o->json = 1;
-		} else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc && o->n_roots < AUDIT_MAX_ROOTS) {
+			continue;
+		}
+		if (strcmp(argv[i], "--root") != 0 || i + 1 >= argc || argv[i + 1][0] == '-')
+			return usage();
+		while (i + 1 < argc && argv[i + 1][0] != '-') {
+			if (o->n_roots == AUDIT_MAX_ROOTS)
+				return usage();
 			o->roots[o->n_roots++] = argv[++i];
-		} else {
-			fprintf(stderr, "usage: nsguard audit [--json] [--root DIR]...\n");
-			return -1;
 		}
 	}
 	return 0;

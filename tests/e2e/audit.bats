@@ -32,7 +32,7 @@ teardown() { e2e_teardown_runc; }
 	run "$NSGUARD" audit --root "$STATE"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"audit-host"*"network(CIS 5.9) pid(CIS 5.15) user(CIS 5.30)"* ]]
-	run "$NSGUARD" audit --json --root "$STATE"
+	run "$NSGUARD" audit --json --root "$TMP/no-such-root" "$STATE"
 	[ "$status" -eq 1 ]
 	jq -se 'map(select(.id == "audit-host"))[0].shared | map(.type) == ["network", "pid", "user"]' <<<"$output"
 	jq -se 'map(select(.id == "audit-private"))[0].shared == []' <<<"$output"
