@@ -570,12 +570,13 @@ static const char *last_value(const struct flag_def *table, char *const *args, c
 	return value;
 }
 
-static int any_checked_command(int argc, char *const argv[])
+/* The first argument that names a checked command, or NULL. */
+static const char *any_checked_command(int argc, char *const argv[])
 {
 	for (int i = 1; i < argc; i++)
 		if (cli_is_checked_command(argv[i]))
-			return 1;
-	return 0;
+			return argv[i];
+	return NULL;
 }
 
 static int is_own_command(const char *name)
@@ -635,7 +636,9 @@ enum cli_action cli_parse(int argc, char *const argv[], struct cli *ret, struct 
 		return CLI_PASS;
 	reading_init(&g, argc);
 	if (go_read(global_flags, argv, order, n, &g) < 0) {
-		if (!any_checked_command(argc, argv))
+		/* The command cannot be found; name the checked one that may be meant. */
+		ret->command = any_checked_command(argc, argv);
+		if (!ret->command)
 			return CLI_PASS;
 		return nsg_fail(err, "global argument \"%s\": %s", argv[g.error_index], g.error), CLI_REFUSE;
 	}

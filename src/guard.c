@@ -64,7 +64,7 @@ static int refuse(const struct cli *cli, const char *detail)
 		msg = nsg_asprintf("nsguard: refused to %s container \"%s\": %s", cli->command, cli->container_id,
 				   detail);
 	else
-		msg = nsg_asprintf("nsguard: refused runc %s: %s", cli->command, detail);
+		msg = nsg_asprintf("nsguard: refused runc %s: %s", cli->command ? cli->command : "command", detail);
 	report_refusal(&to, msg);
 	return EXIT_REFUSED;
 }

@@ -40,7 +40,7 @@ teardown() { teardown_nsguard; }
 
 @test "an unknown global flag before create is refused" {
 	run "$NSGUARD" --bogus create c1
-	assert_refused 'global argument "--bogus": unknown flag'
+	assert_refused 'nsguard: refused runc create: global argument "--bogus": unknown flag'
 }
 
 @test "an unknown global flag without a checked command passes through" {

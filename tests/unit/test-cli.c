@@ -157,10 +157,21 @@ static void test_globals_survive_refusal(void)
 	is_str(cli.command, "create", "command named");
 }
 
+static void test_unknown_global_names_the_command(void)
+{
+	char *argv[] = { "runc", "--bogus", "run", "ctr", NULL };
+	struct nsg_err err;
+	struct cli cli;
+
+	is_int(cli_parse(4, argv, &cli, &err), CLI_REFUSE, "unknown global flag before run: refused");
+	is_str(cli.command, "run", "the refusal can name the command that may be meant");
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
 	test_globals_survive_refusal();
+	test_unknown_global_names_the_command();
 	return tap_done();
 }
