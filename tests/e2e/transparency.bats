@@ -252,7 +252,9 @@ rel() {
 	capture "$who-state" "$@" state tr-rel
 	[ "$(jq .pid "$RES/$who-state.out")" = "$(cat rel.pid)" ]
 	norm_container "$who-state" "$(cat rel.pid)"
-	stat -c '%n %F %a %U %s' rel.log rel.pid >"$RES/$who-files.out"
+	# rel.pid's size is the number of digits of a pid that differs between the
+	# two containers; its content was checked against `state` just above.
+	{ stat -c '%n %F %a %U %s' rel.log; stat -c '%n %F %a %U' rel.pid; } >"$RES/$who-files.out"
 	"$REAL_RUNC" --root "$STATE" kill tr-rel KILL
 	for _ in $(seq 50); do
 		[ "$("$REAL_RUNC" --root "$STATE" state tr-rel | jq -r .status)" = stopped ] && break
