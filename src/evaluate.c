@@ -36,6 +36,7 @@ static int check_owner(const char *what, const struct stat *st, struct nsg_err *
 static int read_config(struct evaluation *e, bool config_given, char **ret_buf, size_t *ret_len, struct nsg_err *err)
 {
 	bool as_root = geteuid() == 0;
+	cleanup_free char *buf = NULL;
 	struct stat st;
 
 	if (as_root && !config_given) {
@@ -44,13 +45,11 @@ static int read_config(struct evaluation *e, bool config_given, char **ret_buf, 
 		if (check_owner(e->bundle, &st, err) < 0)
 			return -1;
 	}
-	if (nsg_read_file(e->config_path, SPEC_MAX_SIZE, ret_buf, ret_len, &st, err) < 0)
+	if (nsg_read_file(e->config_path, SPEC_MAX_SIZE, &buf, ret_len, &st, err) < 0)
 		return -1;
-	if (as_root && check_owner(e->config_path, &st, err) < 0) {
-		free(*ret_buf);
-		*ret_buf = NULL;
+	if (as_root && check_owner(e->config_path, &st, err) < 0)
 		return -1;
-	}
+	*ret_buf = steal_pointer(&buf);
 	return 0;
 }
 

@@ -19,7 +19,7 @@
 int sandbox_parse_spec(const char *buf, size_t len, struct spec *ret, struct nsg_err *err);
 
 /* The same, keeping only the annotations whose keys are keys[0..n_keys)
- * (spec_keep_annotations() in the child, so the rest never crosses). */
+ * (spec_parse_keep() in the child, so the rest never crosses). */
 int sandbox_parse_spec_keep(const char *buf, size_t len, const char *const *keys, size_t n_keys, struct spec *ret,
 			    struct nsg_err *err);
 

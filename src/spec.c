@@ -751,6 +751,22 @@ static int run_yajl(struct ctx *c)
 	return 0;
 }
 
+/* on_string() stored no value for annotations outside the keep list; once the
+ * duplicate check has seen their keys, drop them. */
+static void drop_unkept(struct spec *s)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < s->n_annotations; i++) {
+		if (s->annotations[i].value) {
+			s->annotations[kept++] = s->annotations[i];
+			continue;
+		}
+		free(s->annotations[i].key);
+	}
+	s->n_annotations = kept;
+}
+
 int spec_parse(const char *buf, size_t len, struct spec *ret, struct nsg_err *err)
 {
 	return spec_parse_keep(buf, len, NULL, 0, ret, err);
@@ -777,7 +793,7 @@ int spec_parse_keep(const char *buf, size_t len, const char *const *keys, size_t
 		return -1;
 	}
 	if (keys)
-		spec_keep_annotations(&c.out, keys, n_keys);
+		drop_unkept(&c.out);
 	*ret = c.out;
 	return 0;
 }
@@ -796,21 +812,6 @@ static bool is_kept(const char *key, const char *const *keys, size_t n)
 		if (strcmp(key, keys[i]) == 0)
 			return true;
 	return false;
-}
-
-void spec_keep_annotations(struct spec *s, const char *const *keys, size_t n)
-{
-	size_t kept = 0;
-
-	for (size_t i = 0; i < s->n_annotations; i++) {
-		if (is_kept(s->annotations[i].key, keys, n)) {
-			s->annotations[kept++] = s->annotations[i];
-			continue;
-		}
-		free(s->annotations[i].key);
-		free(s->annotations[i].value);
-	}
-	s->n_annotations = kept;
 }
 
 void spec_free(struct spec *s)

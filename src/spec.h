@@ -52,11 +52,6 @@ int spec_parse_keep(const char *buf, size_t len, const char *const *keys, size_t
 /* The value of annotation key (exact match), or NULL. */
 const char *spec_annotation(const struct spec *s, const char *key);
 
-/* Drop every annotation whose key is not one of keys[0..n): nsguard reads only
- * the allow annotation and the exemptions' keys, and the rest of a large
- * config.json need not cross from the sandbox to the parent (SPEC.md 12). */
-void spec_keep_annotations(struct spec *s, const char *const *keys, size_t n);
-
 void spec_free(struct spec *s);
 
 #define cleanup_spec __attribute__((cleanup(spec_free)))
