@@ -1,61 +1,37 @@
 /* evaluate.c - see evaluate.h */
 #include "evaluate.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "nsid.h"
+#include "pathtrust.h"
 #include "sandbox.h"
 
-static char *absolute(const char *path)
+/* config.json as runc will read it (after chdir(bundle), open("config.json")),
+ * through the one path-trust function: as root, the bundle, config.json and
+ * every directory and symlink on the way must be root's and writable by
+ * nobody else, so nobody but root can swap the file between nsguard's read
+ * and runc's. Opened without blocking: a FIFO is refused, never waited on. */
+static int read_config(const struct evaluation *e, char **ret_buf, size_t *ret_len, struct nsg_err *err)
 {
-	char cwd[PATH_MAX];
+	struct pathtrust_result r;
+	cleanup_close int fd = -1;
 
-	if (path[0] == '/')
-		return nsg_strdup(path);
-	if (!getcwd(cwd, sizeof(cwd)))
-		return nsg_strdup(path);
-	if (path[0] == '\0' || strcmp(path, ".") == 0)
-		return nsg_strdup(cwd);
-	return nsg_asprintf("%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, path);
+	if (pathtrust_open(e->config_path, geteuid() == 0 ? PATHTRUST_OWNERS : 0, NULL, &r, err) < 0)
+		return err->errnum ? nsg_prefix(err, "cannot read %s: ", e->config_path) : -1;
+	fd = r.fd;
+	return nsg_read_fd(fd, e->config_path, SPEC_MAX_SIZE, ret_buf, ret_len, err);
 }
 
-/* Owned by root (or us) and writable by nobody else. */
-static int check_owner(const char *what, const struct stat *st, struct nsg_err *err)
+/* Which joined namespaces are the host's. Types the policy does not look at
+ * are not examined; any other joined path that cannot be judged with
+ * certainty - no reference identity (no /proc), not a namespace of its type,
+ * a path runc init would resolve differently - is a refusal. */
+static int find_host_namespaces(const struct policy *p, const struct spec *s, bool host[NS_TYPE_COUNT],
+				struct nsg_err *err)
 {
-	if (st->st_uid != 0 && st->st_uid != geteuid())
-		return nsg_fail(err, "%s is owned by uid %u, not root: it could change after nsguard reads it", what,
-				(unsigned)st->st_uid);
-	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return nsg_fail(err, "%s is writable by group or others: it could change after nsguard reads it", what);
-	return 0;
-}
-
-static int read_config(struct evaluation *e, bool config_given, char **ret_buf, size_t *ret_len, struct nsg_err *err)
-{
+	cleanup_zone struct pathtrust_zone zone = { 0 };
 	bool as_root = geteuid() == 0;
-	cleanup_free char *buf = NULL;
-	struct stat st;
-
-	if (as_root && !config_given) {
-		if (stat(e->bundle, &st) < 0)
-			return nsg_fail(err, "bundle %s: %s", e->bundle, strerror(errno));
-		if (check_owner(e->bundle, &st, err) < 0)
-			return -1;
-	}
-	if (nsg_read_file(e->config_path, SPEC_MAX_SIZE, &buf, ret_len, &st, err) < 0)
-		return -1;
-	if (as_root && check_owner(e->config_path, &st, err) < 0)
-		return -1;
-	*ret_buf = steal_pointer(&buf);
-	return 0;
-}
-
-/* Which joined namespaces are the host's; a path that cannot be stat'ed is a refusal. */
-static int find_host_namespaces(const struct spec *s, bool host[NS_TYPE_COUNT], struct nsg_err *err)
-{
 	struct nsid_host ref;
 	bool have_ref = false;
 
@@ -63,16 +39,19 @@ static int find_host_namespaces(const struct spec *s, bool host[NS_TYPE_COUNT], 
 		struct nsid id;
 
 		host[t] = false;
-		if (s->ns[t].state != SPEC_NS_JOINED)
+		if (s->ns[t].state != SPEC_NS_JOINED || p->ns_mode[t] == POLICY_OFF)
 			continue;
-		if (!have_ref) /* most specs join nothing: read the host's identities only when needed */
+		if (!have_ref) { /* most specs join nothing: look only when needed */
 			nsid_host_read("/proc", &ref);
-		have_ref = true;
-		/* As root, a path someone else could swap between nsguard's stat()
-		 * and runc's open() cannot be read with certainty. */
-		if (geteuid() == 0 && nsid_check_path_trusted(s->ns[t].path, err) < 0)
-			return -1;
-		if (nsid_of_path(s->ns[t].path, &id, err) < 0)
+			pathtrust_zone_of(p->namespace_dirs, p->n_namespace_dirs, &zone);
+			have_ref = true;
+		}
+		if (!nsid_have_reference(&ref, (enum ns_type)t))
+			return nsg_fail(err,
+					"namespace path %s cannot be compared with the host's %s namespace: "
+					"/proc/self/ns/%s cannot be read (is /proc mounted?)",
+					s->ns[t].path, ns_infos[t].name, ns_infos[t].proc);
+		if (nsid_of_joined(s->ns[t].path, (enum ns_type)t, as_root ? &zone : NULL, &id, err) < 0)
 			return -1;
 		host[t] = nsid_is_host(&ref, (enum ns_type)t, &id);
 	}
@@ -108,19 +87,21 @@ int evaluate(const struct policy *p, const char *path, bool config_given, struct
 
 	memset(ret, 0, sizeof(*ret));
 	if (config_given) {
-		ret->config_path = absolute(path);
-		ret->bundle = absolute(path);
+		if (nsg_absolute(path, &ret->config_path, err) < 0)
+			return -1;
+		ret->bundle = nsg_strdup(ret->config_path);
 		*strrchr(ret->bundle, '/') = '\0';
 	} else {
-		ret->bundle = absolute(path ? path : "");
+		if (nsg_absolute(path, &ret->bundle, err) < 0)
+			return nsg_prefix(err, "bundle: ");
 		ret->config_path = nsg_asprintf("%s/config.json", ret->bundle);
 	}
-	if (read_config(ret, config_given, &buf, &len, err) < 0)
+	if (read_config(ret, &buf, &len, err) < 0)
 		return -1;
 	keys = annotation_keys(p, &n_keys);
 	if (sandbox_parse_spec_keep(buf, len, keys, n_keys, &ret->spec, err) < 0)
 		return nsg_prefix(err, "%s: ", ret->config_path);
-	if (find_host_namespaces(&ret->spec, host, err) < 0)
+	if (find_host_namespaces(p, &ret->spec, host, err) < 0)
 		return -1;
 	decide(p, &ret->spec, host, &ret->decision);
 	return 0;

@@ -5,25 +5,28 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Is st the same file as the running nsguard binary? */
-static int is_self(const struct stat *st)
+/* The running nsguard binary. Without /proc/self/exe it cannot be told from
+ * a runtime, and executing a runtime that may be nsguard itself (hard mode)
+ * would loop forever: an error, never a guess. */
+static int read_self(const char *runtime, struct stat *ret, struct nsg_err *err)
 {
-	struct stat self;
-
-	if (stat("/proc/self/exe", &self) < 0)
+	if (stat("/proc/self/exe", ret) == 0)
 		return 0;
-	return st->st_dev == self.st_dev && st->st_ino == self.st_ino;
+	return nsg_fail_errno(err, errno,
+			      "runtime %s: /proc/self/exe cannot be read (%s), so nsguard cannot tell whether it is "
+			      "nsguard itself",
+			      runtime, strerror(errno));
 }
 
-static int check_candidate(const char *path, struct nsg_err *err)
+static int check_candidate(const char *path, const struct stat *self, struct nsg_err *err)
 {
 	struct stat st;
 
 	if (stat(path, &st) < 0)
-		return nsg_fail(err, "runtime %s: %s", path, strerror(errno));
+		return nsg_fail_errno(err, errno, "runtime %s: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
 		return nsg_fail(err, "runtime %s is not an executable file", path);
-	if (is_self(&st))
+	if (st.st_dev == self->st_dev && st.st_ino == self->st_ino)
 		return nsg_fail(err, "runtime %s is nsguard itself; set \"runtime\" in the policy to the real runc",
 				path);
 	return 0;
@@ -31,7 +34,7 @@ static int check_candidate(const char *path, struct nsg_err *err)
 
 /* Search $PATH for a "runc" that is not us. Relative entries are skipped: they
  * depend on the caller's directory, which a tenant may control. */
-static int search_path(char **ret_path, struct nsg_err *err)
+static int search_path(const struct stat *self, char **ret_path, struct nsg_err *err)
 {
 	const char *path = getenv("PATH");
 	cleanup_free char *copy =
@@ -45,7 +48,7 @@ static int search_path(char **ret_path, struct nsg_err *err)
 		if (dir[0] != '/')
 			continue;
 		candidate = nsg_asprintf("%s/runc", dir);
-		if (check_candidate(candidate, &ignored) == 0) {
+		if (check_candidate(candidate, self, &ignored) == 0) {
 			*ret_path = steal_pointer(&candidate);
 			return 0;
 		}
@@ -55,9 +58,13 @@ static int search_path(char **ret_path, struct nsg_err *err)
 
 int exec_resolve(const char *configured, char **ret_path, struct nsg_err *err)
 {
+	struct stat self;
+
+	if (read_self(configured ? configured : "runc", &self, err) < 0)
+		return -1;
 	if (!configured)
-		return search_path(ret_path, err);
-	if (check_candidate(configured, err) < 0)
+		return search_path(&self, ret_path, err);
+	if (check_candidate(configured, &self, err) < 0)
 		return -1;
 	*ret_path = nsg_strdup(configured);
 	return 0;

@@ -87,6 +87,14 @@ int guard_refuse_argv(const struct cli *cli, const char *why)
 	return refuse_early(cli, ok ? &policy : NULL, NULL, why);
 }
 
+/* CRIU recreates every namespace without a path from the checkpoint image,
+ * not from config.json: an image of a host-namespace process restores into
+ * the host's, whatever config.json says. */
+static const char restore_refused[] =
+	"restore is refused by the policy: CRIU recreates the checkpointed processes' namespaces from the image, "
+	"not from config.json, so an image of a process in the host's namespaces restores into them; set "
+	"\"restore\": \"check\" in the policy where tenants cannot supply checkpoint images";
+
 int guard_checked(int argc, char *argv[], const struct cli *cli)
 {
 	cleanup_policy struct policy policy = { 0 };
@@ -98,6 +106,8 @@ int guard_checked(int argc, char *argv[], const struct cli *cli)
 
 	if (policy_load(policy_path(), &policy, &runtime, &err) < 0)
 		return refuse_early(cli, NULL, NULL, err.msg);
+	if (strcmp(cli->command, "restore") == 0 && policy.restore == POLICY_RESTORE_REFUSE)
+		return refuse_early(cli, &policy, cli->bundle, restore_refused);
 	if (evaluate(&policy, cli->bundle, false, &ev, &err) < 0)
 		return refuse_early(cli, &policy, ev.bundle, err.msg);
 	decision = decide_outcome_name(&ev.decision);

@@ -23,7 +23,7 @@ static int run_own(int argc, char *argv[], const struct cli *cli)
 
 int main(int argc, char *argv[])
 {
-	struct nsg_err err = { "" };
+	struct nsg_err err = { .msg = "" };
 	struct cli cli;
 
 	switch (cli_parse(argc, argv, &cli, &err)) {

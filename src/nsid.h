@@ -1,9 +1,14 @@
-/* nsid.h - is a namespace path the host's? (SPEC.md section 4)
+/* nsid.h - is a joined namespace the host's? (SPEC.md section 4)
  *
- * A joined namespace is the host's when stat() of its path (following links)
- * gives the same (st_dev, st_ino) as /proc/self/ns/<name> - the runtime's own
- * namespace, since nsguard runs where runc would - or, where it can be read,
- * /proc/1/ns/<name>.
+ * runc opens a joined namespace path inside runc init, whose cwd is the
+ * container's rootfs and whose /proc/self and descriptors are its own. So the
+ * path is resolved by pathtrust_open() (component by component, no
+ * per-process /proc entry but /proc/<pid>/ns/<name>), the object it reaches
+ * must be a namespace of the declared type (NS_GET_NSTYPE on the descriptor
+ * nsguard opened), and its identity is the fstat() of that same descriptor.
+ * It is the host's when that identity equals /proc/self/ns/<name> - the
+ * runtime's own namespace, since nsguard runs where runc would - or, where
+ * readable, /proc/1/ns/<name>.
  */
 #ifndef NSGUARD_NSID_H
 #define NSGUARD_NSID_H
@@ -12,6 +17,7 @@
 #include <sys/types.h>
 
 #include "nstype.h"
+#include "pathtrust.h"
 #include "util.h"
 
 struct nsid {
@@ -31,18 +37,23 @@ struct nsid_host {
  * what cannot be read is simply absent. */
 void nsid_host_read(const char *proc_root, struct nsid_host *ret);
 
+/* Pure: is there any reference for type t? Without one (no /proc) a joined
+ * path cannot be judged and is refused. */
+bool nsid_have_reference(const struct nsid_host *host, enum ns_type t);
+
 /* Pure: is id one of the host's identities of type t? */
 bool nsid_is_host(const struct nsid_host *host, enum ns_type t, const struct nsid *id);
 
-/* Can path be trusted to still name the same namespace when runc opens it, a
- * moment after nsguard looked? Every component of the path, and of what it
- * resolves to, must be owned by root (or the euid), and no directory on the
- * way writable by group or others unless sticky. /proc/PID/ns/NAME (and
- * /proc/PID/task/TID/ns/NAME) is trusted: procfs entries cannot be replaced.
- * Only meaningful as root. */
-int nsid_check_path_trusted(const char *path, struct nsg_err *err);
+/* The identity of the namespace of type t that runc will join at path. zone
+ * is non-NULL when nsguard runs as root: then owners and modes on the way are
+ * checked too, and the path may only go where the zone allows (the policy's
+ * namespace_dirs, see pathtrust.h). Fails with a message naming the path for
+ * anything else. */
+int nsid_of_joined(const char *path, enum ns_type t, const struct pathtrust_zone *zone, struct nsid *ret,
+		   struct nsg_err *err);
 
-/* stat() path (following links) into ret; fails with a message naming the path. */
+/* stat() path (following links) into ret: for /proc/<pid>/ns/<name> of
+ * processes nsguard audits, never for a path from a spec. */
 int nsid_of_path(const char *path, struct nsid *ret, struct nsg_err *err);
 
 #endif

@@ -26,6 +26,7 @@ struct ns_info {
 	const char *name; /* OCI linux.namespaces type and policy name */
 	const char *proc; /* name under /proc/<pid>/ns/ */
 	const char *cis;  /* CIS Docker Benchmark control, or NULL */
+	int clone_flag;	  /* CLONE_NEW*: what NS_GET_NSTYPE answers for it */
 };
 
 extern const struct ns_info ns_infos[NS_TYPE_COUNT];

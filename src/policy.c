@@ -65,6 +65,7 @@ enum frame_kind {
 	FRAME_EXEMPTION,
 	FRAME_MATCH,
 	FRAME_AUDIT,
+	FRAME_DIRS, /* namespace_dirs: array of absolute paths */
 };
 
 struct frame {
@@ -108,15 +109,24 @@ struct frame_def {
 	int (*end)(struct ctx *c);
 };
 
-/* Built-in per-type modes: POLICY_ENFORCE here means "follows the top-level mode". */
+/* Built-in per-type modes: POLICY_ENFORCE here means "follows the top-level
+ * mode". user is warn: without userns-remap, hostUsers: false or rootless
+ * podman every container shares the host's user namespace. */
 static const enum policy_mode default_ns_mode[NS_TYPE_COUNT] = {
-	[NS_NETWORK] = POLICY_ENFORCE, [NS_PID] = POLICY_ENFORCE, [NS_IPC] = POLICY_ENFORCE, [NS_USER] = POLICY_ENFORCE,
+	[NS_NETWORK] = POLICY_ENFORCE, [NS_PID] = POLICY_ENFORCE, [NS_IPC] = POLICY_ENFORCE, [NS_USER] = POLICY_WARN,
 	[NS_MOUNT] = POLICY_ENFORCE,   [NS_UTS] = POLICY_OFF,	  [NS_CGROUP] = POLICY_OFF,  [NS_TIME] = POLICY_OFF,
 };
 
 #define DEFAULT_ANNOTATION_KEY "io.nsguard.allow"
 #define DEFAULT_MAY_ALLOW      (NS_BIT(NS_NETWORK) | NS_BIT(NS_PID) | NS_BIT(NS_IPC) | NS_BIT(NS_USER))
 #define DEFAULT_AUDIT_FILE     "/var/log/nsguard/audit.jsonl"
+
+/* Where ip netns, Docker, containerd's CNI setup (also with
+ * netns_mounts_under_state_dir), podman and CRI-O's pinns keep namespace files. */
+static const char *const default_namespace_dirs[] = {
+	"/run/netns", "/run/docker/netns", "/run/ipcns",
+	"/run/utsns", "/run/userns",	   "/run/containerd/io.containerd.grpc.v1.cri/netns",
+};
 
 /* Copy s[0..len) into dst for a message: quotes, backslashes and control
  * characters escaped or replaced (the message ends up in logs), long text cut. */
@@ -417,6 +427,49 @@ static int set_audit_file(struct ctx *c, const struct jval *v)
 	return 0;
 }
 
+static void free_namespace_dirs(struct policy *p)
+{
+	for (size_t i = 0; i < p->n_namespace_dirs; i++)
+		free(p->namespace_dirs[i]);
+	free(p->namespace_dirs);
+	p->namespace_dirs = NULL;
+	p->n_namespace_dirs = 0;
+}
+
+static void add_namespace_dir(struct policy *p, const char *s, size_t len)
+{
+	p->namespace_dirs = nsg_realloc(p->namespace_dirs, (p->n_namespace_dirs + 1) * sizeof(*p->namespace_dirs));
+	p->namespace_dirs[p->n_namespace_dirs++] = nsg_strndup(s, len);
+}
+
+/* A file's "namespace_dirs" replaces the built-in list: [] means /proc/<pid>/ns/ only. */
+static int begin_namespace_dirs(struct ctx *c, const struct jval *v)
+{
+	(void)v;
+	free_namespace_dirs(c->p);
+	return 0;
+}
+
+static int set_namespace_dir(struct ctx *c, const struct jval *v)
+{
+	if (!is_abs_path(v->s, v->len))
+		return nsg_fail(&c->err, "%s must be an absolute path, not \"%s\"", here(c), show_value(c, v));
+	add_namespace_dir(c->p, v->s, v->len);
+	return 0;
+}
+
+static int set_restore(struct ctx *c, const struct jval *v)
+{
+	static const char *const names[] = { [POLICY_RESTORE_REFUSE] = "refuse", [POLICY_RESTORE_CHECK] = "check" };
+
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(names); i++)
+		if (strlen(names[i]) == v->len && memcmp(names[i], v->s, v->len) == 0) {
+			c->p->restore = (enum policy_restore)i;
+			return 0;
+		}
+	return nsg_fail(&c->err, "%s must be \"refuse\" or \"check\", not \"%s\"", here(c), show_value(c, v));
+}
+
 static const struct field root_fields[] = {
 	{ "runtime", J_STRING, false, 0, NULL, set_runtime },
 	{ "mode", J_STRING, false, 0, NULL, set_mode },
@@ -424,6 +477,8 @@ static const struct field root_fields[] = {
 	{ "annotation", J_OBJECT, false, FRAME_ANNOTATION, NULL, NULL },
 	{ "exemptions", J_ARRAY, false, FRAME_EXEMPTIONS, NULL, begin_exemptions },
 	{ "audit", J_OBJECT, false, FRAME_AUDIT, NULL, NULL },
+	{ "namespace_dirs", J_ARRAY, false, FRAME_DIRS, NULL, begin_namespace_dirs },
+	{ "restore", J_STRING, false, 0, NULL, set_restore },
 };
 
 static const struct field annotation_fields[] = {
@@ -445,6 +500,7 @@ static const struct field audit_fields[] = {
 static const struct field ns_mode_value = { NULL, J_STRING, false, 0, NULL, set_ns_mode };
 static const struct field type_name_elem = { NULL, J_STRING, false, 0, "a namespace type name", add_type };
 static const struct field exemption_elem = { NULL, J_OBJECT, false, FRAME_EXEMPTION, NULL, begin_exemption };
+static const struct field dir_elem = { NULL, J_STRING, false, 0, "an absolute path", set_namespace_dir };
 static const struct field match_value = { NULL, J_STRING, false, 0, "a string (an fnmatch(3) glob)", set_match_glob };
 
 #define FIELDS(a) .fields = (a), .n_fields = NSG_ARRAY_SIZE(a)
@@ -458,6 +514,7 @@ static const struct frame_def frame_defs[] = {
 	[FRAME_EXEMPTION] = { FIELDS(exemption_fields) },
 	[FRAME_MATCH] = { .key = match_key, .elem = &match_value, .end = end_match },
 	[FRAME_AUDIT] = { FIELDS(audit_fields) },
+	[FRAME_DIRS] = { .is_array = true, .elem = &dir_elem },
 };
 
 static int push(struct ctx *c, enum frame_kind kind)
@@ -643,17 +700,19 @@ static int run_yajl(const yajl_callbacks *cbs, void *ctx, const char *buf, size_
 }
 
 /* The effective mode of each type. A "namespaces" entry in the file wins.
- * Otherwise a type that is off by default (uts, cgroup, time: sharing them is
- * routine and mostly harmless) stays off, so that "mode": "warn" never starts
- * reporting types nobody asked about; every other type follows the top-level
- * "mode", so "mode": "warn" alone is a dry run of the default policy. */
+ * Otherwise a type that is off or warn by default (uts, cgroup, time: sharing
+ * them is routine and mostly harmless; user: every container without userns
+ * remapping shares it) keeps that mode, so that "mode": "warn" never starts
+ * reporting types nobody asked about and "mode": "enforce" never refuses
+ * every plain container; every other type follows the top-level "mode", so
+ * "mode": "warn" alone is a dry run of the default policy. */
 static void apply_modes(struct policy *p, ns_set explicit_ns, const enum policy_mode *explicit_mode)
 {
 	for (size_t t = 0; t < NS_TYPE_COUNT; t++) {
 		if (explicit_ns & NS_BIT(t))
 			p->ns_mode[t] = explicit_mode[t];
-		else if (default_ns_mode[t] == POLICY_OFF)
-			p->ns_mode[t] = POLICY_OFF;
+		else if (default_ns_mode[t] != POLICY_ENFORCE)
+			p->ns_mode[t] = default_ns_mode[t];
 		else
 			p->ns_mode[t] = p->mode;
 	}
@@ -661,22 +720,17 @@ static void apply_modes(struct policy *p, ns_set explicit_ns, const enum policy_
 
 void policy_defaults(struct policy *p)
 {
-	struct policy_exemption *e;
-
 	*p = (struct policy){ 0 };
 	p->mode = POLICY_ENFORCE;
 	apply_modes(p, 0, NULL);
 	p->annotation_key = nsg_strdup(DEFAULT_ANNOTATION_KEY);
 	p->may_allow = DEFAULT_MAY_ALLOW;
-	/* Kubernetes system pods (CNI, kube-proxy) run with host network and pid;
-	 * only the cluster admin can put pods into kube-system. */
-	e = add_exemption(p);
-	e->name = nsg_strdup("kube-system");
-	e->allow = NS_BIT(NS_NETWORK) | NS_BIT(NS_PID);
-	e->match = nsg_calloc(1, sizeof(*e->match));
-	e->match[0] =
-		(struct policy_match){ nsg_strdup("io.kubernetes.cri.sandbox-namespace"), nsg_strdup("kube-system") };
-	e->n_match = 1;
+	/* No exemptions: they match annotations, and podman, ctr and Docker >= 24
+	 * let anyone set any annotation. contrib's Kubernetes policy has the
+	 * kube-system rules for nodes where only the kubelet sets them. */
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(default_namespace_dirs); i++)
+		add_namespace_dir(p, default_namespace_dirs[i], strlen(default_namespace_dirs[i]));
+	p->restore = POLICY_RESTORE_REFUSE;
 	p->audit_syslog = true;
 	p->audit_file = nsg_strdup(DEFAULT_AUDIT_FILE);
 }
@@ -795,6 +849,7 @@ void policy_free(struct policy *p)
 	free(p->runtime);
 	free(p->annotation_key);
 	free_exemptions(p);
+	free_namespace_dirs(p);
 	free(p->audit_file);
 	*p = (struct policy){ 0 };
 }

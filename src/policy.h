@@ -39,6 +39,13 @@ struct policy_exemption {
 	size_t n_match;
 };
 
+/* What `runc restore` gets (SPEC.md section 5): CRIU recreates the dumped
+ * processes' namespaces from the checkpoint image, not from config.json. */
+enum policy_restore {
+	POLICY_RESTORE_REFUSE, /* refuse every restore (default) */
+	POLICY_RESTORE_CHECK,  /* decide on config.json and trust the image */
+};
+
 struct policy {
 	char *path;				 /* file it came from; NULL for the built-in defaults */
 	char *runtime;				 /* absolute path, or NULL: first runc on PATH that is not nsguard */
@@ -48,6 +55,9 @@ struct policy {
 	ns_set may_allow;
 	struct policy_exemption *exemptions;
 	size_t n_exemptions;
+	char **namespace_dirs; /* where joined namespace files may lie besides /proc/<pid>/ns/ */
+	size_t n_namespace_dirs;
+	enum policy_restore restore;
 	bool audit_syslog;
 	char *audit_file; /* NULL: no audit file */
 };

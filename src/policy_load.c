@@ -4,15 +4,12 @@
  * (NSGUARD_POLICY or the default), what a missing file means, and who may own
  * the file that decides who may share the host's namespaces.
  */
-#ifdef HAVE_CONFIG_H
-#include "config.h"
-#endif
-
 #include "policy.h"
 
 #include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
+
+#include "pathtrust.h"
 
 const char *policy_path(void)
 {
@@ -22,44 +19,42 @@ const char *policy_path(void)
 }
 
 /* Root reads this file to decide who may share the host's namespaces: anyone
- * who can write it can switch nsguard off, so it must be root's alone. */
-static int check_owner(const char *path, const struct stat *st, struct nsg_err *err)
+ * who can write it, or swap it or a directory on the way to it, can switch
+ * nsguard off. So it is opened through the one path-trust function (owners
+ * checked as root), and without blocking: a FIFO or device is invalid, never
+ * waited on - a lifecycle command must never hang on the policy. */
+static int read_policy(const char *path, char **ret_buf, size_t *ret_len, struct nsg_err *err)
 {
-	if (geteuid() != 0)
-		return 0;
-	if (st->st_uid != 0)
-		return nsg_fail(
-			err, "%s is owned by uid %u, not by root: its owner could rewrite the policy (chown root %s)",
-			path, (unsigned)st->st_uid, path);
-	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return nsg_fail(
-			err,
-			"%s is writable by group or others (mode %04o): they could rewrite the policy (chmod go-w %s)",
-			path, (unsigned)(st->st_mode & 07777), path);
-	return 0;
+	cleanup_free char *abs = NULL;
+	cleanup_close int fd = -1;
+	struct pathtrust_result r;
+
+	if (nsg_absolute(path, &abs, err) < 0)
+		return -1;
+	if (pathtrust_open(abs, geteuid() == 0 ? PATHTRUST_OWNERS : 0, NULL, &r, err) < 0)
+		return -1;
+	fd = r.fd;
+	return nsg_read_fd(fd, path, POLICY_MAX_SIZE, ret_buf, ret_len, err);
 }
 
 int policy_load(const char *path, struct policy *ret, char **ret_runtime, struct nsg_err *err)
 {
 	cleanup_free char *buf = NULL;
-	struct stat st;
 	size_t len = 0;
 
 	*ret = (struct policy){ 0 };
 	if (ret_runtime)
 		*ret_runtime = NULL;
-	if (nsg_read_file(path, POLICY_MAX_SIZE, &buf, &len, &st, err) < 0) {
+	if (read_policy(path, &buf, &len, err) < 0) {
 		/* Only a file that is not there means defaults; any other failure
-		 * (permissions, not a regular file, too large) is an error. */
-		if (stat(path, &st) < 0 && errno == ENOENT) {
+		 * (permissions, owners, not a regular file, too large) is an error,
+		 * and an insecure file is not trusted even for its runtime. */
+		if (err->errnum == ENOENT) {
 			policy_defaults(ret);
 			return 0;
 		}
-		return -1;
+		return nsg_prefix(err, "policy %s: ", path);
 	}
-	/* An insecure file is not trusted even for its runtime. */
-	if (check_owner(path, &st, err) < 0)
-		return -1;
 	if (policy_parse(buf, len, ret, err) < 0) {
 		if (ret_runtime)
 			*ret_runtime = policy_peek_runtime(buf, len);

@@ -495,7 +495,7 @@ struct keep {
 __attribute__((noreturn)) static void child_main(int result_fd, const char *buf, size_t len, const struct keep *keep)
 {
 	const char *selftest = getenv(SELFTEST_ENV);
-	struct nsg_err perr = { "" };
+	struct nsg_err perr = { .msg = "" };
 	struct spec spec;
 	bool dropped_bound = false;
 	size_t out_len = 0;

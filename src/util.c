@@ -11,14 +11,31 @@
 #include <string.h>
 #include <sys/stat.h>
 
+static int vfail(struct nsg_err *err, int errnum, const char *fmt, va_list ap)
+{
+	if (!err)
+		return -1;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	err->errnum = errnum;
+	return -1;
+}
+
 int nsg_fail(struct nsg_err *err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!err)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vfail(err, 0, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int nsg_fail_errno(struct nsg_err *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(err, errnum, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -117,23 +134,18 @@ int nsg_parse_long(const char *s, long min, long max, long *ret_value)
 	return 0;
 }
 
-int nsg_read_file(const char *path, size_t max_size, char **ret_buf, size_t *ret_len, struct stat *ret_st,
-		  struct nsg_err *err)
+int nsg_read_fd(int fd, const char *path, size_t max_size, char **ret_buf, size_t *ret_len, struct nsg_err *err)
 {
-	cleanup_close int fd = -1;
 	cleanup_free char *buf = NULL;
 	struct stat st;
 	size_t len = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return nsg_fail(err, "cannot open %s: %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0)
-		return nsg_fail(err, "cannot stat %s: %s", path, strerror(errno));
+		return nsg_fail_errno(err, errno, "cannot stat %s: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return nsg_fail(err, "%s is not a regular file", path);
+		return nsg_fail_errno(err, EINVAL, "%s is not a regular file", path);
 	if ((unsigned long long)st.st_size > max_size)
-		return nsg_fail(err, "%s is larger than the limit of %zu bytes", path, max_size);
+		return nsg_fail_errno(err, EFBIG, "%s is larger than the limit of %zu bytes", path, max_size);
 	buf = nsg_malloc((size_t)st.st_size + 1);
 	/* Read until EOF, never past the limit: the file may grow after fstat(). */
 	for (;;) {
@@ -143,7 +155,7 @@ int nsg_read_file(const char *path, size_t max_size, char **ret_buf, size_t *ret
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return nsg_fail(err, "cannot read %s: %s", path, strerror(errno));
+			return nsg_fail_errno(err, errno, "cannot read %s: %s", path, strerror(errno));
 		if (n == 0)
 			break;
 		len += (size_t)n;
@@ -151,10 +163,42 @@ int nsg_read_file(const char *path, size_t max_size, char **ret_buf, size_t *ret
 			return nsg_fail(err, "%s changed while it was being read", path);
 	}
 	buf[len] = '\0';
-	if (ret_st)
-		*ret_st = st;
 	*ret_len = len;
 	*ret_buf = steal_pointer(&buf);
+	return 0;
+}
+
+int nsg_read_file(const char *path, size_t max_size, char **ret_buf, size_t *ret_len, struct stat *ret_st,
+		  struct nsg_err *err)
+{
+	/* O_NONBLOCK: a FIFO in place of the file must not hang nsguard; it is
+	 * refused by nsg_read_fd() as not a regular file. */
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0)
+		return nsg_fail_errno(err, errno, "cannot open %s: %s", path, strerror(errno));
+	if (ret_st && fstat(fd, ret_st) < 0)
+		return nsg_fail_errno(err, errno, "cannot stat %s: %s", path, strerror(errno));
+	return nsg_read_fd(fd, path, max_size, ret_buf, ret_len, err);
+}
+
+int nsg_absolute(const char *path, char **ret, struct nsg_err *err)
+{
+	char cwd[PATH_MAX];
+
+	if (path && path[0] == '/') {
+		*ret = nsg_strdup(path);
+		return 0;
+	}
+	if (!getcwd(cwd, sizeof(cwd)) || cwd[0] != '/')
+		return nsg_fail_errno(err, errno,
+				      "the current directory cannot be named (%s), so the relative path \"%s\" is not "
+				      "certain",
+				      errno == ERANGE ? "longer than PATH_MAX" : strerror(errno), path ? path : "");
+	if (!path || path[0] == '\0' || strcmp(path, ".") == 0)
+		*ret = nsg_strdup(cwd);
+	else
+		*ret = nsg_asprintf("%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, path);
 	return 0;
 }
 

@@ -17,10 +17,14 @@
 
 struct nsg_err {
 	char msg[NSG_ERR_MAX];
+	int errnum; /* the errno behind the failure, 0 if none */
 };
 
 /* Fill err with a message; always returns -1 so callers can `return nsg_fail(...)`. */
 int nsg_fail(struct nsg_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The same, recording errnum as the cause: callers decide on err->errnum, not on text. */
+int nsg_fail_errno(struct nsg_err *err, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Prefix the message already in err with more context ("reading X: " + old). Returns -1. */
 int nsg_prefix(struct nsg_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -76,11 +80,21 @@ char *nsg_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Checked base-10 parse of a whole string into [min, max]. */
 int nsg_parse_long(const char *s, long min, long max, long *ret_value);
 
-/* Read a whole regular file (O_CLOEXEC) of at most max_size bytes, NUL-terminated.
+/* Read all of the open regular file fd (named path in messages), at most max_size bytes. */
+int nsg_read_fd(int fd, const char *path, size_t max_size, char **ret_buf, size_t *ret_len, struct nsg_err *err);
+
+/* Read a whole regular file (O_CLOEXEC, O_NONBLOCK: a FIFO is refused, never
+ * waited on) of at most max_size bytes, NUL-terminated.
  * If ret_st is non-NULL it receives the fstat() of the descriptor that was read. */
 struct stat;
 int nsg_read_file(const char *path, size_t max_size, char **ret_buf, size_t *ret_len, struct stat *ret_st,
 		  struct nsg_err *err);
+
+/* path made absolute against the current directory ("" and NULL: the
+ * directory itself). Fails, saying why, when the directory cannot be named
+ * (removed, unreachable, longer than PATH_MAX): a relative path is then not
+ * certain. */
+int nsg_absolute(const char *path, char **ret, struct nsg_err *err);
 
 /* 1-based line number of byte offset off in buf. */
 unsigned nsg_line_of(const char *buf, size_t len, size_t off);

@@ -33,8 +33,8 @@ fake-runtime stderr" ]
 	last_audit | jq -e '.decision == "refused" and .shared[0].type == "network" and .shared[0].verdict == "refused"'
 }
 
-@test "each enforced type inherited is refused: network, pid, ipc, user, mount" {
-	for t in network pid ipc user mount; do
+@test "each enforced type inherited is refused: network, pid, ipc, mount (SPEC 4, 5)" {
+	for t in network pid ipc mount; do
 		make_config "$B" "$(drop_ns $t)"
 		run "$NSGUARD" run --bundle "$B" c1
 		assert_refused "shares the host's $t namespace (no \"$t\" entry in linux.namespaces)"
@@ -52,7 +52,18 @@ fake-runtime stderr" ]
 	make_config "$B" 'del(.linux)'
 	run "$NSGUARD" create --bundle "$B" c1
 	assert_refused 'network namespace'
-	for t in pid ipc user mount; do [[ "$output" == *"host's $t namespace"* ]]; done
+	for t in pid ipc mount; do [[ "$output" == *"host's $t namespace"* ]]; done
+}
+
+@test "user is warn by default: a plain container without a user namespace runs, audited as warned (SPEC 5)" {
+	make_config "$B" "$(drop_ns user)"
+	run "$NSGUARD" create --bundle "$B" c1
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	last_audit | jq -e '.decision == "warned" and .shared[0].type == "user" and .shared[0].verdict == "warned"'
+	write_policy "$(policy_json '"namespaces": {"user": "enforce"}')"
+	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused "shares the host's user namespace (no \"user\" entry in linux.namespaces)"
 }
 
 @test "joining the host's network namespace by path is refused, naming the path" {
@@ -136,12 +147,12 @@ fake-runtime stderr" ]
 	assert_refused 'network namespace'
 }
 
-@test "the default kube-system exemption allows host network and pid for system pods" {
+@test "no built-in exemption: a kube-system annotation anyone can set unlocks nothing (SPEC 5)" {
 	write_policy "{\"runtime\": \"$FAKE_RUNTIME\", \"audit\": {\"syslog\": false, \"file\": \"$AUDIT\"}}"
 	make_config "$B" "$(drop_ns network) | $(drop_ns pid) | .annotations = {\"io.kubernetes.cri.sandbox-namespace\": \"kube-system\"}"
 	run "$NSGUARD" create --bundle "$B" c1
-	[ "$status" -eq 0 ]
-	last_audit | jq -e '.decision == "allowed-by-exemption:kube-system"'
+	assert_refused "shares the host's network namespace"
+	last_audit | jq -e '.decision == "refused"'
 }
 
 @test "warn mode allows with a warning on stderr when there is no --log" {
@@ -286,16 +297,23 @@ fake-runtime stderr" ]
 	NSPID=$!
 	for _ in $(seq 50); do [ "$(readlink /proc/$NSPID/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break; sleep 0.05; done
 	join() { make_config "$B" "(.linux.namespaces[] | select(.type == \"network\")) += {\"path\": \"$1\"}"; }
-	# A directory anyone may write to: its entries could be replaced.
+	# Outside /proc/<pid>/ns/ and the policy's namespace_dirs nothing is trusted,
+	# root-owned or not: a container running as the host's root could swap it.
 	mkdir -m 0777 "$TMP/open"
 	ln -s "/proc/$NSPID/ns/net" "$TMP/open/ns"
 	join "$TMP/open/ns"
 	run "$NSGUARD" create --bundle "$B" c1
+	assert_refused "namespace path $TMP/open/ns: $TMP lies neither in /proc/<pid>/ns/ nor on the way to or in one of the policy's namespace_dirs"
+	# Inside namespace_dirs, owners and modes still count.
+	# A directory anyone may write to: its entries could be replaced.
+	write_policy "$(policy_json "\"namespace_dirs\": [\"$TMP\"]")"
+	run "$NSGUARD" create --bundle "$B" c1
 	assert_refused "namespace path $TMP/open/ns: $TMP/open is writable by group or others"
-	# Only /proc/PID/ns/NAME itself is trusted, not any path that starts with /proc.
+	# Only /proc/PID/ns/NAME itself is trusted, not any path that starts with /proc:
+	# under /proc nothing but that grammar is walked, not even "..".
 	join "/proc/..$TMP/open/ns"
 	run "$NSGUARD" create --bundle "$B" c1
-	assert_refused "is writable by group or others"
+	assert_refused "namespace path /proc/..$TMP/open/ns: /proc/.. is not allowed: under /proc only"
 	# A symlink another user owns: its owner could point it elsewhere.
 	mkdir "$TMP/safe"
 	ln -s "/proc/$NSPID/ns/net" "$TMP/safe/ns"

@@ -7,13 +7,18 @@ load helpers
 setup() {
 	e2e_setup_runc
 	HOST_NET=$(readlink /proc/self/ns/net)
-	# A bind mount of the host's network namespace, as `ip netns` or Docker <= 24 make.
-	touch "$TMP/hostnet"
-	mount --bind /proc/self/ns/net "$TMP/hostnet"
+	# A bind mount of the host's network namespace, as `ip netns` or Docker <= 24
+	# make, in a directory the policy lists in namespace_dirs (as root, joined
+	# files elsewhere are refused before their identity is looked at).
+	mkdir -m 0755 "$TMP/netns"
+	printf '{"runtime": "%s", "namespace_dirs": ["%s"], "audit": {"syslog": false, "file": ""}}\n' \
+		"$REAL_RUNC" "$TMP/netns" >"$NSGUARD_POLICY"
+	touch "$TMP/netns/hostnet"
+	mount --bind /proc/self/ns/net "$TMP/netns/hostnet"
 }
 
 teardown() {
-	umount "$TMP/hostnet" 2>/dev/null || true
+	umount "$TMP/netns/hostnet" 2>/dev/null || true
 	e2e_teardown_runc
 }
 
@@ -41,15 +46,15 @@ netns_bundle() { # DIR JQ-FILTER: a container that prints its network namespace
 }
 
 @test "e2e: joining a bind mount of the host's network namespace is refused" {
-	netns_bundle "$TMP/joined" "(.linux.namespaces[] | select(.type == \"network\")) += {\"path\": \"$TMP/hostnet\"}"
+	netns_bundle "$TMP/joined" "(.linux.namespaces[] | select(.type == \"network\")) += {\"path\": \"$TMP/netns/hostnet\"}"
 	run nsg run --bundle "$TMP/joined" e2e-joined
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"path $TMP/hostnet is the host's network namespace"* ]]
+	[[ "$output" == *"path $TMP/netns/hostnet is the host's network namespace"* ]]
 	[ ! -e "$STATE/e2e-joined" ]
 }
 
 @test "e2e: with io.nsguard.allow=network it runs, really in the host's network namespace" {
-	netns_bundle "$TMP/allowed" "(.linux.namespaces[] | select(.type == \"network\")) += {\"path\": \"$TMP/hostnet\"}
+	netns_bundle "$TMP/allowed" "(.linux.namespaces[] | select(.type == \"network\")) += {\"path\": \"$TMP/netns/hostnet\"}
 		| .annotations = {\"io.nsguard.allow\": \"network\"}"
 	run nsg run --bundle "$TMP/allowed" e2e-allowed
 	[ "$status" -eq 0 ]
@@ -57,7 +62,7 @@ netns_bundle() { # DIR JQ-FILTER: a container that prints its network namespace
 }
 
 @test "e2e: runc reads a capitalised \"Path\" key, and so does nsguard" {
-	netns_bundle "$TMP/cap" "(.linux.namespaces[] | select(.type == \"network\")) += {\"Path\": \"$TMP/hostnet\"}"
+	netns_bundle "$TMP/cap" "(.linux.namespaces[] | select(.type == \"network\")) += {\"Path\": \"$TMP/netns/hostnet\"}"
 	# runc alone: Go's decoder matches "Path" to the path field, so the container joins the host's namespace.
 	run "$REAL_RUNC" --root "$STATE" run --bundle "$TMP/cap" e2e-cap-direct
 	[ "$status" -eq 0 ]
@@ -65,7 +70,7 @@ netns_bundle() { # DIR JQ-FILTER: a container that prints its network namespace
 	# Through nsguard the same spec is refused.
 	run nsg run --bundle "$TMP/cap" e2e-cap
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"path $TMP/hostnet is the host's network namespace"* ]]
+	[[ "$output" == *"path $TMP/netns/hostnet is the host's network namespace"* ]]
 }
 
 @test "e2e: a refusal with --log json is runc's own log format" {

@@ -125,7 +125,7 @@ static void run_case(const struct argv_case *c)
 {
 	char *argv[MAXA + 1] = { "runc" };
 	char desc[256] = "runc";
-	struct nsg_err err = { "" };
+	struct nsg_err err = { .msg = "" };
 	struct cli cli;
 	enum cli_action got;
 	int argc = 1;

@@ -126,12 +126,24 @@ static void test_joined(void)
 	is_str(d2.how[NS_NETWORK], NULL, "joined non-host path: no how");
 }
 
+/* SPEC 5: network, pid, ipc and mount are enforced by default; user is warn. */
 static void test_each_enforced_type(void)
 {
-	static const enum ns_type types[] = { NS_NETWORK, NS_PID, NS_IPC, NS_USER, NS_MOUNT };
+	static const enum ns_type types[] = { NS_NETWORK, NS_PID, NS_IPC, NS_MOUNT };
 	cleanup_policy struct policy p;
 
 	policy_defaults(&p);
+	{
+		cleanup_spec struct spec s;
+		cleanup_decision struct decision d;
+		cleanup_free char *name = NULL;
+
+		spec_private(&s);
+		inherit(&s, NS_USER);
+		run(&p, &s, no_host, &d, &name);
+		is_str(name, "warned", "SPEC 5: inherited user is warn by default");
+		is_int(d.verdict[NS_USER], VERDICT_WARNED, "inherited user: verdict warned");
+	}
 	for (size_t i = 0; i < NSG_ARRAY_SIZE(types); i++) {
 		const char *n = ns_infos[types[i]].name;
 		cleanup_spec struct spec s;

@@ -70,7 +70,7 @@ static void test_fake_proc(void)
 
 static void test_missing_path(void)
 {
-	struct nsg_err err = { "" };
+	struct nsg_err err = { .msg = "" };
 	struct nsid id;
 
 	is_int(nsid_of_path("/nonexistent/ns/net", &id, &err), -1, "missing path fails");

@@ -12,19 +12,21 @@
 
 #define NS(t) NS_BIT(NS_##t)
 
+/* SPEC.md section 5's example, which is the built-in defaults. */
 static const char spec_example[] =
 	"{\n"
 	"  \"runtime\": \"/usr/sbin/runc\",\n"
 	"  \"mode\": \"enforce\",\n"
 	"  \"namespaces\": { \"network\": \"enforce\", \"pid\": \"enforce\", \"ipc\": \"enforce\", \"user\": "
-	"\"enforce\",\n"
+	"\"warn\",\n"
 	"                  \"mount\": \"enforce\", \"uts\": \"off\", \"cgroup\": \"off\", \"time\": \"off\" },\n"
 	"  \"annotation\": { \"key\": \"io.nsguard.allow\", \"may_allow\": [\"network\", \"pid\", \"ipc\", \"user\"] "
 	"},\n"
-	"  \"exemptions\": [\n"
-	"    { \"name\": \"kube-system\", \"allow\": [\"network\", \"pid\"],\n"
-	"      \"match\": { \"io.kubernetes.cri.sandbox-namespace\": \"kube-system\" } }\n"
-	"  ],\n"
+	"  \"exemptions\": [],\n"
+	"  \"namespace_dirs\": [\"/run/netns\", \"/run/docker/netns\", \"/run/ipcns\", \"/run/utsns\", "
+	"\"/run/userns\",\n"
+	"                     \"/run/containerd/io.containerd.grpc.v1.cri/netns\"],\n"
+	"  \"restore\": \"refuse\",\n"
 	"  \"audit\": { \"syslog\": true, \"file\": \"/var/log/nsguard/audit.jsonl\" }\n"
 	"}\n";
 
@@ -49,20 +51,16 @@ static const char *modes(const struct policy *p)
 static void is_default_body(const struct policy *p, const char *what)
 {
 	is_int(p->mode, POLICY_ENFORCE, "%s: mode enforce", what);
-	is_str(modes(p), "EEEEE---", "%s: network pid ipc user mount enforced, uts cgroup time off", what);
+	is_str(modes(p), "EEEWE---", "%s: network pid ipc mount enforced, user warn, uts cgroup time off (SPEC 5)",
+	       what);
 	is_str(p->annotation_key, "io.nsguard.allow", "%s: annotation key", what);
 	is_int(p->may_allow, NS(NETWORK) | NS(PID) | NS(IPC) | NS(USER), "%s: may_allow", what);
-	is_int(p->n_exemptions, 1, "%s: one exemption", what);
-	if (p->n_exemptions == 1) {
-		const struct policy_exemption *e = &p->exemptions[0];
-
-		is_str(e->name, "kube-system", "%s: exemption name", what);
-		is_int(e->allow, NS(NETWORK) | NS(PID), "%s: exemption allows network and pid", what);
-		is_int(e->n_match, 1, "%s: exemption has one match rule", what);
-		is_str(e->n_match ? e->match[0].key : NULL, "io.kubernetes.cri.sandbox-namespace", "%s: match key",
-		       what);
-		is_str(e->n_match ? e->match[0].glob : NULL, "kube-system", "%s: match glob", what);
-	}
+	is_int(p->n_exemptions, 0, "%s: no exemptions: tenants can set any annotation (SPEC 5)", what);
+	is_int(p->n_namespace_dirs, 6, "%s: six namespace_dirs (SPEC 5)", what);
+	is_str(p->n_namespace_dirs ? p->namespace_dirs[0] : NULL, "/run/netns", "%s: namespace_dirs[0]", what);
+	is_str(p->n_namespace_dirs == 6 ? p->namespace_dirs[5] : NULL,
+	       "/run/containerd/io.containerd.grpc.v1.cri/netns", "%s: namespace_dirs[5]", what);
+	is_int(p->restore, POLICY_RESTORE_REFUSE, "%s: restore refused (SPEC 5)", what);
 	is_int(p->audit_syslog, 1, "%s: audit to syslog", what);
 	is_str(p->audit_file, "/var/log/nsguard/audit.jsonl", "%s: audit file", what);
 }
@@ -117,6 +115,15 @@ static void test_single_keys(void)
 	is_int(p.n_exemptions, 0, "exemptions []: none");
 	policy_free(&p);
 
+	is_int(parse("{\"namespace_dirs\": [], \"restore\": \"check\"}", &p, &err), 0, "namespace_dirs [] parses");
+	is_int(p.n_namespace_dirs, 0, "namespace_dirs []: /proc/<pid>/ns only (SPEC 5)");
+	is_int(p.restore, POLICY_RESTORE_CHECK, "restore check (SPEC 5)");
+	policy_free(&p);
+	is_int(parse("{\"namespace_dirs\": [\"/a\", \"/b/c\"]}", &p, &err), 0, "namespace_dirs list parses");
+	is_int(p.n_namespace_dirs, 2, "namespace_dirs replaces the defaults");
+	is_str(p.n_namespace_dirs == 2 ? p.namespace_dirs[1] : NULL, "/b/c", "namespace_dirs[1]");
+	policy_free(&p);
+
 	is_int(parse("{\"exemptions\": [{\"name\": \"cni\", \"allow\": [\"network\"],\n"
 		     " \"match\": {\"a\": \"x*\", \"b\": \"\"}},\n"
 		     " {\"name\": \"none\", \"allow\": [], \"match\": {\"c\": \"?\"}}]}",
@@ -159,13 +166,14 @@ static void test_modes(void)
 		const char *what;
 	} cases[] = {
 		{ "{\"mode\": \"warn\"}", "WWWWW---", "mode warn alone warns on every enforced type" },
-		{ "{\"mode\": \"enforce\"}", "EEEEE---", "mode enforce alone" },
+		{ "{\"mode\": \"enforce\"}", "EEEWE---", "mode enforce alone: user stays warn (SPEC 5)" },
+		{ "{\"namespaces\": {\"user\": \"enforce\"}}", "EEEEE---", "user explicit enforce" },
 		{ "{\"mode\": \"warn\", \"namespaces\": {\"network\": \"enforce\"}}", "EWWWW---",
 		  "mode warn + explicit network enforce" },
-		{ "{\"namespaces\": {\"uts\": \"enforce\"}}", "EEEEEE--", "uts explicit enforce" },
+		{ "{\"namespaces\": {\"uts\": \"enforce\"}}", "EEEWEE--", "uts explicit enforce" },
 		{ "{\"mode\": \"warn\", \"namespaces\": {\"uts\": \"enforce\"}}", "WWWWWE--",
 		  "explicit uts enforce under mode warn" },
-		{ "{\"namespaces\": {\"network\": \"off\", \"time\": \"warn\"}}", "-EEEE--W",
+		{ "{\"namespaces\": {\"network\": \"off\", \"time\": \"warn\"}}", "-EEWE--W",
 		  "network off, time warn" },
 	};
 	struct policy p;
@@ -191,7 +199,14 @@ static const struct {
 	const char *want;
 } invalid[] = {
 	{ "{\n  \"mode\": \"warn\",\n  \"modes\": \"x\"\n}", 3,
-	  "unknown key \"modes\" in the policy (known: runtime, mode, namespaces, annotation, exemptions, audit)" },
+	  "unknown key \"modes\" in the policy (known: runtime, mode, namespaces, annotation, exemptions, audit, "
+	  "namespace_dirs, restore)" },
+	{ "{\"namespace_dirs\": [\"run/netns\"]}", 1,
+	  "\"namespace_dirs\"[0] must be an absolute path, not \"run/netns\"" },
+	{ "{\"namespace_dirs\": \"/run/netns\"}", 1, "\"namespace_dirs\" must be an array, not a string" },
+	{ "{\"namespace_dirs\": [1]}", 1, "\"namespace_dirs\"[0] must be an absolute path, not a number" },
+	{ "{\"restore\": \"allow\"}", 1, "\"restore\" must be \"refuse\" or \"check\", not \"allow\"" },
+	{ "{\"restore\": true}", 1, "\"restore\" must be a string, not a boolean" },
 	{ "{\"audit\": {\n\"syslog\": true,\n\"sylog\": true}}", 3,
 	  "unknown key \"sylog\" in \"audit\" (known: syslog, file)" },
 	{ "{\"exemptions\": [{\"name\": \"a\", \"allow\": [],\n \"match\": {\"k\": \"v\"}, \"allows\": []}]}", 2,
@@ -294,7 +309,7 @@ static char *write_file(const char *name, const char *content, mode_t mode)
 static void test_load(void)
 {
 	struct policy p;
-	struct nsg_err err = { { 0 } };
+	struct nsg_err err = { .msg = "" };
 	char *runtime = (char *)"unset";
 	char *missing = nsg_asprintf("%s/missing.json", tmpdir);
 	char *good = write_file("good.json", "{\"runtime\": \"/opt/runc\", \"mode\": \"warn\"}", 0644);
@@ -343,12 +358,12 @@ static void test_load(void)
 		char *foreign = write_file("foreign.json", "{\"runtime\": \"/evil\"}", 0644);
 
 		is_int(policy_load(open_mode, &p, &runtime, &err), -1, "mode 0666 refused as root");
-		like_str(err.msg, "is writable by group or others (mode 0666)", "mode 0666: message");
+		like_str(err.msg, "open.json is writable by group or others", "mode 0666: message");
 		is_str(runtime, NULL, "mode 0666: its runtime is not trusted");
 		if (chown(foreign, 65534, 65534) < 0)
 			abort();
 		is_int(policy_load(foreign, &p, &runtime, &err), -1, "file of uid 65534 refused as root");
-		like_str(err.msg, "is owned by uid 65534, not by root", "foreign owner: message");
+		like_str(err.msg, "foreign.json is owned by uid 65534, not root", "foreign owner: message");
 		free(open_mode);
 		free(foreign);
 	} else {
@@ -383,12 +398,15 @@ static void test_match(void)
 	char *values[] = { "kube-system", "blue-7", "pid" };
 	const struct policy_exemption *e;
 
-	policy_defaults(&p);
+	is_int(parse("{\"exemptions\": [{\"name\": \"kube-system\", \"allow\": [\"network\", \"pid\"],\n"
+		     "\"match\": {\"io.kubernetes.cri.sandbox-namespace\": \"kube-system\"}}]}",
+		     &p, &err),
+	       0, "a kube-system exemption parses (%s)", err.msg);
 	e = policy_match_exemption(&p, NULL, keys, values, 3);
-	is_str(e ? e->name : NULL, "kube-system", "default exemption matches kube-system pods");
+	is_str(e ? e->name : NULL, "kube-system", "the exemption matches kube-system pods");
 	values[0] = "kube-system-evil";
 	e = policy_match_exemption(&p, NULL, keys, values, 3);
-	is_str(e ? e->name : NULL, NULL, "default exemption needs the exact namespace");
+	is_str(e ? e->name : NULL, NULL, "the exemption needs the exact namespace");
 	e = policy_match_exemption(&p, NULL, keys + 1, values + 1, 2);
 	is_str(e ? e->name : NULL, NULL, "no annotation, no match");
 	policy_free(&p);

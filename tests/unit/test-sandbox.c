@@ -112,7 +112,7 @@ static void test_round_trip(void)
 {
 	cleanup_spec struct spec in = { 0 }, out = { 0 };
 	cleanup_free char *buf = NULL;
-	struct nsg_err err = { "" };
+	struct nsg_err err = { .msg = "" };
 	size_t len = 0, accepted = 0, dirty = 0;
 	char diff[256];
 
@@ -140,7 +140,7 @@ static void test_error_round_trip(void)
 {
 	const char *msg = "line 3: duplicate key \"LINUX\" (Go reads it as the same field as \"linux\" on line 2)";
 	cleanup_free char *buf = NULL;
-	struct nsg_err in, out = { "" };
+	struct nsg_err in, out = { .msg = "" };
 	struct spec s;
 	size_t len = 0, accepted = 0;
 
@@ -152,7 +152,7 @@ static void test_error_round_trip(void)
 	ok(spec_is_empty(&s), "an error leaves the result empty");
 
 	for (size_t k = 0; k < len; k++) {
-		struct nsg_err e = { "" };
+		struct nsg_err e = { .msg = "" };
 
 		if (decode_copy(buf, k, &s, &e) == 0 || strcmp(e.msg, msg) == 0)
 			accepted++;
@@ -254,7 +254,7 @@ static void test_wire_cases(void)
 {
 	for (size_t i = 0; i < NSG_ARRAY_SIZE(wire_cases); i++) {
 		const struct wire_case *c = &wire_cases[i];
-		struct nsg_err err = { "" };
+		struct nsg_err err = { .msg = "" };
 		cleanup_spec struct spec s = { 0 };
 		int r = decode_copy(c->bytes, c->len, &s, &err);
 
@@ -273,7 +273,7 @@ static void test_wire_cases(void)
 static void test_error_length(void)
 {
 	char buf[5 + NSG_ERR_MAX];
-	struct nsg_err err = { "" };
+	struct nsg_err err = { .msg = "" };
 	struct spec s;
 
 	buf[0] = ERR[0];
@@ -332,7 +332,7 @@ static void test_mutations(void)
 static void same_as_spec_parse(const char *name, const char *json, size_t len)
 {
 	cleanup_spec struct spec want = { 0 }, got = { 0 };
-	struct nsg_err want_err = { "" }, got_err = { "" };
+	struct nsg_err want_err = { .msg = "" }, got_err = { .msg = "" };
 	int want_r = spec_parse(json, len, &want, &want_err);
 	int got_r = sandbox_parse_spec(json, len, &got, &got_err);
 	char diff[256];
@@ -406,7 +406,7 @@ static void test_large_config(void)
 	size_t n = 30000, cap = n * 128 + 64, len = 0;
 	cleanup_free char *json = nsg_malloc(cap);
 	cleanup_spec struct spec want = { 0 }, got = { 0 };
-	struct nsg_err err = { "" };
+	struct nsg_err err = { .msg = "" };
 	char diff[256];
 
 	len += (size_t)snprintf(json + len, cap - len, "{ \"annotations\": {");
@@ -425,7 +425,7 @@ static void test_large_config(void)
 static void test_no_descriptor_leak(void)
 {
 	cleanup_spec struct spec s = { 0 };
-	struct nsg_err err = { "" };
+	struct nsg_err err = { .msg = "" };
 	int before = open("/dev/null", O_RDONLY | O_CLOEXEC), after;
 
 	close(before);
@@ -440,7 +440,7 @@ static void test_no_descriptor_leak(void)
 static void test_confinement(void)
 {
 	cleanup_spec struct spec s = { 0 };
-	struct nsg_err err = { "" };
+	struct nsg_err err = { .msg = "" };
 	char want[64];
 
 	setenv("NSGUARD_SANDBOX_SELFTEST", "open", 1);
@@ -465,7 +465,7 @@ static void test_sigchld_ignored(void)
 {
 	static const char json[] = "{\"linux\": {\"namespaces\": [{\"type\": \"pid\"}]}}";
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old, now;
-	struct nsg_err err = { "" };
+	struct nsg_err err = { .msg = "" };
 	struct spec s = { 0 };
 
 	sigemptyset(&ign.sa_mask);

@@ -249,7 +249,7 @@ static void test_cases(void)
 	for (size_t i = 0; i < NSG_ARRAY_SIZE(cases); i++) {
 		const struct spec_case *t = &cases[i];
 		cleanup_spec struct spec s = { 0 };
-		struct nsg_err err = { "" };
+		struct nsg_err err = { .msg = "" };
 		char got[1024];
 		int r = spec_parse(t->json, t->len, &s, &err);
 
@@ -329,7 +329,7 @@ static const char docker_config[] =
 static void test_docker_config(void)
 {
 	cleanup_spec struct spec s = { 0 };
-	struct nsg_err err = { "" };
+	struct nsg_err err = { .msg = "" };
 	char got[1024];
 
 	is_int(spec_parse(docker_config, strlen(docker_config), &s, &err), 0, "docker config: accepted");
@@ -374,7 +374,7 @@ static void test_depth(void)
 
 	for (size_t i = 0; i < NSG_ARRAY_SIZE(rows); i++) {
 		cleanup_spec struct spec s = { 0 };
-		struct nsg_err err = { "" };
+		struct nsg_err err = { .msg = "" };
 		size_t len;
 		cleanup_free char *json = nested_arrays(rows[i].levels, &len);
 		int r = spec_parse(json, len, &s, &err);
@@ -396,7 +396,7 @@ static void test_depth_objects(void)
 		size_t cap = 16 + n * 6, len = 0;
 		cleanup_free char *json = malloc(cap);
 		cleanup_spec struct spec s = { 0 };
-		struct nsg_err err = { "" };
+		struct nsg_err err = { .msg = "" };
 		int r;
 
 		len += (size_t)sprintf(json, "{\"linux\":");
@@ -420,7 +420,7 @@ static void test_size(void)
 	size_t len = SPEC_MAX_SIZE;
 	cleanup_free char *json = malloc(len + 2);
 	cleanup_spec struct spec s = { 0 };
-	struct nsg_err err = { "" };
+	struct nsg_err err = { .msg = "" };
 
 	memcpy(json, "{\"a\":\"", 6);
 	memset(json + 6, 'x', len - 8);
@@ -435,7 +435,7 @@ static void test_size(void)
 static void test_free(void)
 {
 	struct spec s = { 0 };
-	struct nsg_err err = { "" };
+	struct nsg_err err = { .msg = "" };
 	const char *json =
 		"{\"annotations\":{\"a\":\"b\"},\"linux\":{\"namespaces\":[{\"type\":\"pid\",\"path\":\"/p\"}]}}";
 
@@ -455,7 +455,7 @@ static void test_no_leak_on_error(void)
 	const char *json = "{\"annotations\":{\"a\":\"b\",\"c\":\"d\"},\"linux\":{\"namespaces\":"
 			   "[{\"type\":\"pid\",\"path\":\"/p\"},{\"path\":\"/q\",\"type\":\"bogus\"}]}}";
 	struct spec s;
-	struct nsg_err err = { "" };
+	struct nsg_err err = { .msg = "" };
 
 	memset(&s, 0xA5, sizeof(s));
 	is_int(spec_parse(json, strlen(json), &s, &err), -1, "error after partial results: refused");
@@ -469,7 +469,7 @@ static void test_message_quoting(void)
 {
 	const char *json = "{\"linux\":{\"namespaces\":[{\"type\":\"" X100 X100 "\"}]}}";
 	cleanup_spec struct spec s = { 0 };
-	struct nsg_err err = { "" };
+	struct nsg_err err = { .msg = "" };
 
 	is_int(spec_parse(json, strlen(json), &s, &err), -1, "200-byte type: refused");
 	like_str(err.msg, "xxx...\" is not one of", "200-byte type: cut short with ...");
@@ -482,7 +482,7 @@ static void test_keep(void)
 				   "\"team\": \"ops\"}, \"linux\": {\"namespaces\": [{\"type\": \"pid\"}]}}";
 	static const char dup[] = "{\"annotations\": {\"a\": \"1\", \"a\": \"2\"}}";
 	const char *keys[] = { "io.nsguard.allow", "team", "absent" };
-	struct nsg_err err = { "" };
+	struct nsg_err err = { .msg = "" };
 	struct spec s = { 0 };
 
 	is_int(spec_parse_keep(json, strlen(json), keys, 3, &s, &err), 0, "keep: parses (%s)", err.msg);

@@ -1,0 +1,401 @@
+/* pathtrust.c - see pathtrust.h */
+#include "pathtrust.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#define PT_MAX_DEPTH  256
+#define PT_MAX_LINKS  40 /* the kernel's own limit */
+#define PROC_ROOT_INO 1
+
+/* Where the walk stands inside procfs: the grammar of /proc/<pid>/[task/<tid>/]ns/<name>. */
+enum proc_pos {
+	PROC_OUTSIDE,
+	PROC_ROOT,
+	PROC_PID,
+	PROC_TASK,
+	PROC_TID,
+	PROC_NS,
+};
+
+struct walk {
+	unsigned flags;
+	const struct pathtrust_zone *zone;
+	size_t depth; /* directories on the stack; [0] is "/" */
+	int fd[PT_MAX_DEPTH];
+	struct pathtrust_dir id[PT_MAX_DEPTH];
+	size_t len[PT_MAX_DEPTH]; /* length of where at each level */
+	enum proc_pos proc;
+	unsigned links;
+	char where[PATH_MAX]; /* the physical path so far ("" for "/") */
+	char todo[2 * PATH_MAX];
+};
+
+static void walk_free(struct walk *w)
+{
+	for (size_t i = 0; i < w->depth; i++)
+		close(w->fd[i]);
+	w->depth = 0;
+}
+
+#define cleanup_walk __attribute__((cleanup(walk_free)))
+
+static const char *shown_where(const struct walk *w)
+{
+	return w->where[0] ? w->where : "/";
+}
+
+static bool dir_in(const struct pathtrust_dir *set, size_t n, const struct pathtrust_dir *d)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i].dev == d->dev && set[i].ino == d->ino)
+			return true;
+	return false;
+}
+
+/* Is the walk below one of the zone's namespace_dirs? */
+static bool below_dirs(const struct walk *w)
+{
+	for (size_t i = 0; i < w->depth; i++)
+		if (dir_in(w->zone->dirs, w->zone->n_dirs, &w->id[i]))
+			return true;
+	return false;
+}
+
+/* May the next entry of the current directory be trusted not to be swapped by
+ * a container? See struct pathtrust_zone. */
+static int check_zone(const struct walk *w, const char *what, struct nsg_err *err)
+{
+	if (!w->zone || w->proc != PROC_OUTSIDE || below_dirs(w) ||
+	    dir_in(w->zone->ways, w->zone->n_ways, &w->id[w->depth - 1]))
+		return 0;
+	return nsg_fail(err,
+			"%s lies neither in /proc/<pid>/ns/ nor on the way to or in one of the policy's "
+			"namespace_dirs: a container running as the host's root could replace it before runc opens it",
+			what);
+}
+
+/* Owned by root, and nobody else can replace it or, for a directory, its
+ * entries. A container without a user namespace runs as the host's root, so
+ * this alone does not make a path safe from containers: that is what
+ * /proc/<pid>/ns and namespace_dirs are for (nsid.c). */
+static int judge(const struct walk *w, const char *what, const struct stat *st, struct nsg_err *err)
+{
+	bool open_dir = S_ISDIR(st->st_mode) && (st->st_mode & (S_IWGRP | S_IWOTH)) && !(st->st_mode & S_ISVTX);
+	bool open_file = S_ISREG(st->st_mode) && (st->st_mode & (S_IWGRP | S_IWOTH));
+
+	if (!(w->flags & PATHTRUST_OWNERS) || w->proc != PROC_OUTSIDE)
+		return 0;
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return nsg_fail(err, "%s is owned by uid %u, not root, so it could be replaced after nsguard checks it",
+				what, (unsigned)st->st_uid);
+	if (open_dir)
+		return nsg_fail(err,
+				"%s is writable by group or others, so its entries could be replaced after nsguard "
+				"checks them",
+				what);
+	if (open_file)
+		return nsg_fail(err, "%s is writable by group or others, so it could change after nsguard checks it",
+				what);
+	return 0;
+}
+
+static bool is_number(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* The next position inside procfs after entry name, or PROC_OUTSIDE if the
+ * grammar does not allow it. */
+static enum proc_pos proc_next(enum proc_pos at, const char *name)
+{
+	switch (at) {
+	case PROC_ROOT:
+	case PROC_TASK:
+		return is_number(name) ? (at == PROC_ROOT ? PROC_PID : PROC_TID) : PROC_OUTSIDE;
+	case PROC_PID:
+		return strcmp(name, "ns") == 0 ? PROC_NS : strcmp(name, "task") == 0 ? PROC_TASK : PROC_OUTSIDE;
+	case PROC_TID:
+		return strcmp(name, "ns") == 0 ? PROC_NS : PROC_OUTSIDE;
+	case PROC_OUTSIDE:
+	case PROC_NS:
+	default:
+		return PROC_OUTSIDE;
+	}
+}
+
+static int not_in_proc(const struct walk *w, const char *name, struct nsg_err *err)
+{
+	return nsg_fail(err,
+			"%s/%s is not allowed: under /proc only /proc/<pid>/ns/<name> and "
+			"/proc/<pid>/task/<tid>/ns/<name> name the same object for runc init as for nsguard",
+			w->where, name);
+}
+
+static int push(struct walk *w, int fd, const struct stat *st, const char *name, struct nsg_err *err)
+{
+	size_t n = strlen(w->where);
+
+	if (w->depth == PT_MAX_DEPTH || n + 1 + strlen(name) >= sizeof(w->where)) {
+		close(fd);
+		return nsg_fail(err, "%s/%s: the path is too deep", w->where, name);
+	}
+	snprintf(w->where + n, sizeof(w->where) - n, "/%s", name);
+	w->fd[w->depth] = fd;
+	w->id[w->depth] = (struct pathtrust_dir){ st->st_dev, st->st_ino };
+	w->len[w->depth] = strlen(w->where);
+	w->depth++;
+	return 0;
+}
+
+static void pop_to(struct walk *w, size_t depth)
+{
+	while (w->depth > depth)
+		close(w->fd[--w->depth]);
+	w->where[w->len[w->depth - 1]] = '\0';
+}
+
+/* Entering procfs: only at /proc, and only at the root of the mount. */
+static int enter_proc(struct walk *w, int fd, const struct stat *st, const char *name, struct nsg_err *err)
+{
+	struct statfs sfs;
+
+	if (fstatfs(fd, &sfs) < 0)
+		return nsg_fail_errno(err, errno, "%s/%s: %s", w->where, name, strerror(errno));
+	if ((unsigned long)sfs.f_type != PROC_SUPER_MAGIC)
+		return 0;
+	if (!S_ISDIR(st->st_mode) || st->st_ino != PROC_ROOT_INO || w->depth != 1 || strcmp(name, "proc") != 0)
+		return nsg_fail(err, "%s/%s is part of a procfs that is not mounted at /proc", w->where, name);
+	w->proc = PROC_ROOT;
+	return 0;
+}
+
+/* Replace the component just read by the target of the symlink fd. */
+static int follow(struct walk *w, int fd, const char *name, const char *rest, struct nsg_err *err)
+{
+	char target[PATH_MAX];
+	ssize_t n;
+
+	if (++w->links > PT_MAX_LINKS)
+		return nsg_fail_errno(err, ELOOP, "%s/%s: too many levels of symbolic links", w->where, name);
+	n = readlinkat(fd, "", target, sizeof(target));
+	if (n < 0)
+		return nsg_fail_errno(err, errno, "cannot read the link %s/%s: %s", w->where, name, strerror(errno));
+	if (n == 0 || (size_t)n >= sizeof(target))
+		return nsg_fail_errno(err, ENOENT, "the link %s/%s has an empty or overlong target", w->where, name);
+	target[n] = '\0';
+	if ((size_t)n + 1 + strlen(rest) >= sizeof(w->todo))
+		return nsg_fail(err, "the link %s/%s leads to an overlong path", w->where, name);
+	if (target[0] == '/')
+		pop_to(w, 1);
+	/* rest points into todo: move it behind the target. */
+	memmove(w->todo + n + 1, rest, strlen(rest) + 1);
+	memcpy(w->todo, target, (size_t)n);
+	w->todo[n] = '/';
+	return 0;
+}
+
+/* Open the final object for reading, making sure it is the one O_PATH saw. */
+static int open_final(struct walk *w, const struct stat *st, const char *name, struct nsg_err *err)
+{
+	int dir = w->fd[w->depth - 1];
+	int fd;
+	struct stat again;
+
+	if (w->proc == PROC_NS) /* the magic link itself: nsfs, which cannot block */
+		fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	else if (!S_ISREG(st->st_mode))
+		return nsg_fail_errno(err, EINVAL, "%s/%s is not a regular file", w->where, name);
+	else
+		fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0)
+		return nsg_fail_errno(err, errno, "%s/%s: %s", w->where, name, strerror(errno));
+	if (fstat(fd, &again) < 0 ||
+	    (w->proc != PROC_NS && (again.st_dev != st->st_dev || again.st_ino != st->st_ino))) {
+		close(fd);
+		return nsg_fail(err, "%s/%s changed while nsguard was checking it", w->where, name);
+	}
+	return fd;
+}
+
+/* Split the next component off todo; NULL when none is left. */
+static char *next_component(char **cursor)
+{
+	char *p = *cursor, *end;
+
+	while (*p == '/')
+		p++;
+	if (!*p)
+		return NULL;
+	end = strchr(p, '/');
+	if (end) {
+		*end = '\0';
+		*cursor = end + 1;
+	} else {
+		*cursor = p + strlen(p);
+	}
+	return p;
+}
+
+static bool nothing_left(const char *rest)
+{
+	while (*rest == '/')
+		rest++;
+	return *rest == '\0';
+}
+
+/* One step; returns 1 when the final object is open in *ret_fd. */
+static int step(struct walk *w, const char *name, char **cursor, int *ret_fd, struct nsg_err *err)
+{
+	cleanup_close int fd = -1;
+	enum proc_pos next = PROC_OUTSIDE;
+	char what[PATH_MAX + NAME_MAX + 2];
+	struct stat st;
+
+	if (strcmp(name, ".") == 0)
+		return 0;
+	if (w->proc == PROC_NS) { /* /proc/<pid>/ns/<name>: the end of the path */
+		if (strcmp(name, "..") == 0 || !nothing_left(*cursor))
+			return not_in_proc(w, name, err);
+		*ret_fd = open_final(w, NULL, name, err);
+		return *ret_fd < 0 ? -1 : 1;
+	}
+	if (w->proc != PROC_OUTSIDE && (next = proc_next(w->proc, name)) == PROC_OUTSIDE)
+		return not_in_proc(w, name, err);
+	if (strcmp(name, "..") == 0) {
+		if (w->depth > 1)
+			pop_to(w, w->depth - 1);
+		return 0;
+	}
+	snprintf(what, sizeof(what), "%s/%s", w->where, name);
+	if (check_zone(w, what, err) < 0)
+		return -1;
+	fd = openat(w->fd[w->depth - 1], name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return nsg_fail_errno(err, errno, "%s: %s", what, strerror(errno));
+	if (w->proc == PROC_OUTSIDE && enter_proc(w, fd, &st, name, err) < 0)
+		return -1;
+	if (judge(w, what, &st, err) < 0)
+		return -1;
+	if (w->proc != PROC_OUTSIDE && next != PROC_OUTSIDE) {
+		if (!S_ISDIR(st.st_mode))
+			return not_in_proc(w, name, err);
+		w->proc = next;
+	}
+	if (S_ISLNK(st.st_mode))
+		return follow(w, fd, name, *cursor, err) < 0 ? -1 : (*cursor = w->todo, 0);
+	if (S_ISDIR(st.st_mode))
+		return push(w, take_fd(&fd), &st, name, err);
+	if (!nothing_left(*cursor))
+		return nsg_fail_errno(err, ENOTDIR, "%s is not a directory", what);
+	if (w->zone && !below_dirs(w))
+		return nsg_fail(err,
+				"%s is neither /proc/<pid>/ns/<name> nor in one of the policy's namespace_dirs: a "
+				"container running as the host's root could replace it before runc opens it",
+				what);
+	*ret_fd = open_final(w, &st, name, err);
+	return *ret_fd < 0 ? -1 : 1;
+}
+
+static int walk_start(struct walk *w, const char *path, unsigned flags, const struct pathtrust_zone *zone,
+		      struct nsg_err *err)
+{
+	struct stat st;
+	int fd;
+
+	w->flags = flags;
+	w->zone = zone;
+	if (path[0] != '/')
+		return nsg_fail_errno(err, EINVAL, "%s is not an absolute path", path);
+	if (strlen(path) >= sizeof(w->todo) / 2)
+		return nsg_fail_errno(err, ENAMETOOLONG, "the path is longer than PATH_MAX");
+	snprintf(w->todo, sizeof(w->todo), "%s", path);
+	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return nsg_fail_errno(err, errno, "/: %s", strerror(errno));
+	}
+	w->fd[0] = fd;
+	w->id[0] = (struct pathtrust_dir){ st.st_dev, st.st_ino };
+	w->len[0] = 0;
+	w->depth = 1;
+	return judge(w, "/", &st, err);
+}
+
+int pathtrust_open(const char *path, unsigned flags, const struct pathtrust_zone *zone, struct pathtrust_result *ret,
+		   struct nsg_err *err)
+{
+	cleanup_walk struct walk w = { 0 };
+	char *cursor = w.todo;
+	int fd = -1;
+	char *name;
+
+	ret->fd = -1;
+	ret->proc_ns = false;
+	if (walk_start(&w, path, flags, zone, err) < 0)
+		return -1;
+	while ((name = next_component(&cursor))) {
+		int r = step(&w, name, &cursor, &fd, err);
+
+		if (r < 0)
+			return -1;
+		if (r == 1)
+			break;
+	}
+	if (fd < 0)
+		return nsg_fail_errno(err, EINVAL, "%s is not a regular file but a directory", shown_where(&w));
+	ret->fd = fd;
+	ret->proc_ns = w.proc == PROC_NS;
+	return 0;
+}
+
+static void add_dir(struct pathtrust_dir **set, size_t *n, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return;
+	*set = nsg_realloc(*set, (*n + 1) * sizeof(**set));
+	(*set)[(*n)++] = (struct pathtrust_dir){ st.st_dev, st.st_ino };
+}
+
+/* "/", "/a", "/a/b" of "/a/b/c" into ways. */
+static void add_ways(struct pathtrust_zone *z, const char *path)
+{
+	cleanup_free char *copy = nsg_strdup(path);
+
+	add_dir(&z->ways, &z->n_ways, "/");
+	for (char *c = copy + 1; (c = strchr(c, '/')); c++) {
+		*c = '\0';
+		add_dir(&z->ways, &z->n_ways, copy);
+		*c = '/';
+	}
+}
+
+void pathtrust_zone_of(char *const *paths, size_t n, struct pathtrust_zone *ret)
+{
+	*ret = (struct pathtrust_zone){ 0 };
+	for (size_t i = 0; i < n; i++) {
+		add_dir(&ret->dirs, &ret->n_dirs, paths[i]);
+		add_ways(ret, paths[i]);
+	}
+	add_ways(ret, "/var/run");
+}
+
+void pathtrust_zone_free(struct pathtrust_zone *z)
+{
+	free(z->dirs);
+	free(z->ways);
+	*z = (struct pathtrust_zone){ 0 };
+}
