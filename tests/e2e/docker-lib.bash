@@ -47,8 +47,11 @@ dk_prepare() {
 	[ "$#" -eq 0 ] || printf '%s\n' "$@" >"$dir/dockerd.args"
 	# Hard mode: the first runc on the engines' PATH is nsguard.
 	ln -s "$NSGUARD" "$dir/hardbin/runc"
-	printf '{"runtime": "%s", "namespaces": {"user": "%s"}, "audit": {"syslog": false, "file": "%s"}}\n' \
-		"$runc" "$user" "$dir/audit.jsonl" >"$dir/policy.json"
+	# dockerd's --exec-root is $dir/exec: its netns bind mounts live in
+	# $dir/exec/netns, which the policy must list as a namespace_dir (as an
+	# operator with a non-default exec-root would).
+	printf '{"runtime": "%s", "namespaces": {"user": "%s"}, "namespace_dirs": ["%s"], "audit": {"syslog": false, "file": "%s"}}\n' \
+		"$runc" "$user" "$dir/exec/netns" "$dir/audit.jsonl" >"$dir/policy.json"
 	chown root:root "$dir/policy.json"
 	chmod 0644 "$dir/policy.json"
 	cat >"$dir/containerd.toml" <<-EOF
