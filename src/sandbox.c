@@ -26,6 +26,9 @@
  *   refused:  str      spec_parse's error message (1..NSG_ERR_MAX-1 bytes)
  *   parsed:   u8       has_linux (0 or 1)
  *             NS_TYPE_COUNT times: u8 state (enum spec_ns_state); if JOINED: str path
+ *             SPEC_IDMAP_KINDS times (uid, gid): u32 number of mappings
+ *                      (at most SPEC_MAX_IDMAPS), then that many:
+ *                      u32 container_id, u32 host_id, u32 size
  *             u32      number of annotations, then that many: str key, str value
  * where u32 is little-endian and str is a u32 length and that many bytes,
  * none of them NUL.
@@ -70,10 +73,14 @@ enum result_status {
 /* An annotation costs at least two empty length prefixes on the wire. */
 #define MIN_ANNOTATION_BYTES 8
 
+/* A mapping is three u32 on the wire. */
+#define IDMAP_BYTES 12
+
 /* The encoded result is never much larger than the JSON it came from (a
- * string's length prefix costs no more than its two quotes and separator);
+ * string's length prefix costs no more than its two quotes and separator;
+ * a mapping, at most 12 bytes for a "{}," of 3, is bounded in number);
  * a child that writes more than this is refused without reading further. */
-#define RESULT_SLACK (64 * 1024)
+#define RESULT_SLACK (64 * 1024 + SPEC_IDMAP_KINDS * SPEC_MAX_IDMAPS * IDMAP_BYTES)
 
 /* ---- encoding --------------------------------------------------------------- */
 
@@ -136,6 +143,18 @@ static int encode_spec(struct writer *w, const struct spec *s)
 			break;
 		default:
 			return -1;
+		}
+	}
+	for (size_t k = 0; k < SPEC_IDMAP_KINDS; k++) {
+		const struct spec_idmaps *m = &s->idmaps[k];
+
+		if (m->n > SPEC_MAX_IDMAPS || (m->n && !s->has_linux))
+			return -1;
+		put_u32(w, (uint32_t)m->n);
+		for (size_t i = 0; i < m->n; i++) {
+			put_u32(w, m->maps[i].container_id);
+			put_u32(w, m->maps[i].host_id);
+			put_u32(w, m->maps[i].size);
 		}
 	}
 	if (s->n_annotations > UINT32_MAX)
@@ -269,6 +288,36 @@ static int decode_ns(struct reader *r, bool has_linux, struct spec_ns *ns, const
 	return 0;
 }
 
+static const char *const idmap_names[SPEC_IDMAP_KINDS] = {
+	[SPEC_IDMAP_UID] = "uid",
+	[SPEC_IDMAP_GID] = "gid",
+};
+
+static int decode_idmaps(struct reader *r, bool has_linux, struct spec_idmaps *m, const char *name)
+{
+	char what[64];
+	uint32_t n = 0;
+
+	snprintf(what, sizeof(what), "the number of %s mappings", name);
+	if (get_u32(r, what, &n) < 0)
+		return -1;
+	if (n > SPEC_MAX_IDMAPS)
+		return malformed(r, "%" PRIu32 " %s mappings is over the limit of %d", n, name, SPEC_MAX_IDMAPS);
+	if (n > r->left / IDMAP_BYTES)
+		return malformed(r, "%" PRIu32 " %s mappings cannot fit in %zu bytes", n, name, r->left);
+	if (n && !has_linux)
+		return malformed(r, "%s mappings are set but there is no \"linux\" object", name);
+	m->maps = nsg_calloc(n, sizeof(*m->maps));
+	m->n = n;
+	/* Every u32 is a valid id or size: nothing more to check. */
+	for (size_t i = 0; i < n; i++) {
+		get_u32(r, what, &m->maps[i].container_id);
+		get_u32(r, what, &m->maps[i].host_id);
+		get_u32(r, what, &m->maps[i].size);
+	}
+	return 0;
+}
+
 static int decode_spec(struct reader *r, struct spec *s)
 {
 	uint32_t n = 0;
@@ -281,6 +330,9 @@ static int decode_spec(struct reader *r, struct spec *s)
 	s->has_linux = has_linux;
 	for (size_t i = 0; i < NS_TYPE_COUNT; i++)
 		if (decode_ns(r, s->has_linux, &s->ns[i], ns_infos[i].name) < 0)
+			return -1;
+	for (size_t k = 0; k < SPEC_IDMAP_KINDS; k++)
+		if (decode_idmaps(r, s->has_linux, &s->idmaps[k], idmap_names[k]) < 0)
 			return -1;
 	if (get_u32(r, "the number of annotations", &n) < 0)
 		return -1;

@@ -5,19 +5,8 @@
  * different bytes or different fields is a way to hide a host namespace from
  * nsguard, so this file refuses instead of guessing:
  *
- *  - Go matches object keys to struct fields exactly, else case-insensitively
- *    with two extra folds: U+017F (long s) = s and U+212A (Kelvin sign) = k.
- *    Go <= 1.20 (fold.go: simpleLetterEqualFold/equalFoldRight) and Go >= 1.21
- *    (fold.go: foldName, the smallest rune of each unicode.SimpleFold orbit)
- *    agree on this for every key. Other case mappings also turn U+0130 and
- *    U+0131 into "i"/"I"; Go does not, and a key that relies on the difference
- *    is refused rather than trusted to stay unmatched.
- *  - Go replaces invalid UTF-8 and unpaired UTF-16 surrogate escapes with
- *    U+FFFD; yajl passes raw bytes through, turns a lone high surrogate into
- *    '?', and decodes a high surrogate followed by any escape as a pair. So a
- *    path could differ: all of these are refused by a pre-scan.
- *  - yajl accepts \v and \f between tokens and decodes \u0000 into a NUL
- *    byte that would truncate a C string; Go does neither. Refused.
+ *  - bytes Go and yajl decode differently, and keys that only some case
+ *    mapping reads as a field: gojson.c, before and during the parse.
  *  - Go keeps the last of two keys for the same field (or map key); which one
  *    "wins" is exactly what a tenant would exploit. Refused.
  *  - null for a pointer or slice field reads as "absent" in Go, i.e. host
@@ -30,18 +19,21 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
+#include "gojson.h"
 #include "jsonutil.h"
 
-/* Objects (and the one array) whose contents nsguard interprets. */
+/* Objects and arrays whose contents nsguard interprets. */
 enum role {
 	ROLE_TOP,
 	ROLE_LINUX,
 	ROLE_NAMESPACES,
 	ROLE_NS_ENTRY,
 	ROLE_ANNOTATIONS,
+	ROLE_IDMAPS, /* linux.uidMappings or linux.gidMappings */
+	ROLE_IDMAP,  /* one entry of them */
 };
 
-/* TOP > LINUX > NAMESPACES > NS_ENTRY is the deepest chain of roles. */
+/* TOP > LINUX > NAMESPACES > NS_ENTRY (or > IDMAPS > IDMAP) is the deepest chain. */
 #define SPEC_MAX_FRAMES 4
 
 enum jtype {
@@ -69,23 +61,48 @@ enum slot {
 	SLOT_TYPE,
 	SLOT_PATH,
 	SLOT_ANNOTATION_VALUE,
+	SLOT_UID_MAPPINGS,
+	SLOT_GID_MAPPINGS,
+	SLOT_IDMAP,
+	SLOT_CONTAINER_ID,
+	SLOT_HOST_ID,
+	SLOT_SIZE,
 };
 
 struct slot_info {
 	const char *what; /* for messages; NULL: built from the annotation key */
 	enum jtype want;
-	enum role role; /* containers only */
+	enum role role;	 /* containers only */
+	bool null_ok;	 /* Go reads null as what nsguard reads as absent */
+	bool in_idmap;	 /* what is followed by the array it is in */
+	int idmap_field; /* SLOT_*_ID and SLOT_SIZE: which struct spec_idmap member, else -1 */
 };
 
+enum idmap_field {
+	IDMAP_CONTAINER_ID,
+	IDMAP_HOST_ID,
+	IDMAP_SIZE,
+};
+
+#define NOT_IDMAP .idmap_field = -1
 static const struct slot_info slots[] = {
-	[SLOT_TOP] = { "the top-level JSON value", J_OBJECT, ROLE_TOP },
-	[SLOT_LINUX] = { "\"linux\"", J_OBJECT, ROLE_LINUX },
-	[SLOT_ANNOTATIONS] = { "\"annotations\"", J_OBJECT, ROLE_ANNOTATIONS },
-	[SLOT_NAMESPACES] = { "\"linux.namespaces\"", J_ARRAY, ROLE_NAMESPACES },
-	[SLOT_NS_ENTRY] = { "an entry of \"linux.namespaces\"", J_OBJECT, ROLE_NS_ENTRY },
-	[SLOT_TYPE] = { "namespace \"type\"", J_STRING, 0 },
-	[SLOT_PATH] = { "namespace \"path\"", J_STRING, 0 },
-	[SLOT_ANNOTATION_VALUE] = { NULL, J_STRING, 0 },
+	[SLOT_TOP] = { "the top-level JSON value", J_OBJECT, ROLE_TOP, NOT_IDMAP },
+	[SLOT_LINUX] = { "\"linux\"", J_OBJECT, ROLE_LINUX, NOT_IDMAP },
+	[SLOT_ANNOTATIONS] = { "\"annotations\"", J_OBJECT, ROLE_ANNOTATIONS, NOT_IDMAP },
+	[SLOT_NAMESPACES] = { "\"linux.namespaces\"", J_ARRAY, ROLE_NAMESPACES, NOT_IDMAP },
+	[SLOT_NS_ENTRY] = { "an entry of \"linux.namespaces\"", J_OBJECT, ROLE_NS_ENTRY, NOT_IDMAP },
+	[SLOT_TYPE] = { "namespace \"type\"", J_STRING, 0, NOT_IDMAP },
+	[SLOT_PATH] = { "namespace \"path\"", J_STRING, 0, NOT_IDMAP },
+	[SLOT_ANNOTATION_VALUE] = { NULL, J_STRING, 0, NOT_IDMAP },
+	/* A null array is a nil slice for Go: no mappings, as without the key. */
+	[SLOT_UID_MAPPINGS] = { "\"linux.uidMappings\"", J_ARRAY, ROLE_IDMAPS, .null_ok = true, NOT_IDMAP },
+	[SLOT_GID_MAPPINGS] = { "\"linux.gidMappings\"", J_ARRAY, ROLE_IDMAPS, .null_ok = true, NOT_IDMAP },
+	/* Go ignores null for a struct or a uint32 and keeps the zero value:
+	 * refused like every other null nsguard reads. */
+	[SLOT_IDMAP] = { "an entry", J_OBJECT, ROLE_IDMAP, .in_idmap = true, NOT_IDMAP },
+	[SLOT_CONTAINER_ID] = { "\"containerID\"", J_NUMBER, 0, .in_idmap = true, .idmap_field = IDMAP_CONTAINER_ID },
+	[SLOT_HOST_ID] = { "\"hostID\"", J_NUMBER, 0, .in_idmap = true, .idmap_field = IDMAP_HOST_ID },
+	[SLOT_SIZE] = { "\"size\"", J_NUMBER, 0, .in_idmap = true, .idmap_field = IDMAP_SIZE },
 };
 
 /* The struct fields Go's decoder knows in each interpreted object (json tags
@@ -102,27 +119,15 @@ static const struct field fields[] = {
 	{ ROLE_LINUX, "namespaces", SLOT_NAMESPACES },
 	{ ROLE_NS_ENTRY, "type", SLOT_TYPE },
 	{ ROLE_NS_ENTRY, "path", SLOT_PATH },
+	{ ROLE_LINUX, "uidmappings", SLOT_UID_MAPPINGS },
+	{ ROLE_LINUX, "gidmappings", SLOT_GID_MAPPINGS },
+	{ ROLE_IDMAP, "containerid", SLOT_CONTAINER_ID },
+	{ ROLE_IDMAP, "hostid", SLOT_HOST_ID },
+	{ ROLE_IDMAP, "size", SLOT_SIZE },
 };
 #define N_FIELDS NSG_ARRAY_SIZE(fields)
 
-/* Non-ASCII runes that a case mapping turns into an ASCII letter. Go folds
- * the first two (unicode.SimpleFold orbits of 's' and 'k'); unicode.ToLower
- * and ToUpper also map the last two to 'i'/'I', Go's key matching does not. */
-struct extra_fold {
-	uint32_t rune;
-	char letter;
-	bool go_folds;
-	const char *name;
-};
-
-static const struct extra_fold extra_folds[] = {
-	{ 0x017F, 's', true, "LATIN SMALL LETTER LONG S" },
-	{ 0x212A, 'k', true, "KELVIN SIGN" },
-	{ 0x0130, 'i', false, "LATIN CAPITAL LETTER I WITH DOT ABOVE" },
-	{ 0x0131, 'i', false, "LATIN SMALL LETTER DOTLESS I" },
-};
-
-/* A matched key is at most 2 bytes per letter of the longest field name. */
+/* Enough for a field name in messages (a longer matched key is cut short). */
 #define KEY_COPY_MAX 32
 
 struct frame {
@@ -156,6 +161,8 @@ struct ctx {
 	size_t *annot_off;
 	const char *const *keep; /* annotation keys whose values are kept; NULL: all */
 	size_t n_keep;
+	enum spec_idmap_kind idmap_kind; /* of the ROLE_IDMAPS array we are in */
+	size_t idmap_cap[SPEC_IDMAP_KINDS];
 	struct spec out;
 };
 
@@ -210,201 +217,7 @@ __attribute__((format(printf, 5, 6))) static int fail_at(struct nsg_err *err, co
 #define ctx_fail_at(c, off, ...) fail_at((c)->err, (c)->buf, (c)->len, (off), __VA_ARGS__)
 #define ctx_fail(c, ...)	 ctx_fail_at((c), cur_off(c), __VA_ARGS__)
 
-/* --- pre-scan: bytes on which Go and yajl disagree ------------------------- */
-
-struct utf8_form {
-	unsigned char lead_lo, lead_hi, len, second_lo, second_hi;
-};
-
-/* RFC 3629 well-formed sequences: no overlongs, surrogates or > U+10FFFF. */
-static const struct utf8_form utf8_forms[] = {
-	{ 0xC2, 0xDF, 2, 0x80, 0xBF }, { 0xE0, 0xE0, 3, 0xA0, 0xBF }, { 0xE1, 0xEC, 3, 0x80, 0xBF },
-	{ 0xED, 0xED, 3, 0x80, 0x9F }, { 0xEE, 0xEF, 3, 0x80, 0xBF }, { 0xF0, 0xF0, 4, 0x90, 0xBF },
-	{ 0xF1, 0xF3, 4, 0x80, 0xBF }, { 0xF4, 0xF4, 4, 0x80, 0x8F },
-};
-
-/* Length of the well-formed UTF-8 sequence at p (1 for ASCII), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t avail)
-{
-	if (p[0] < 0x80)
-		return 1;
-	for (size_t f = 0; f < NSG_ARRAY_SIZE(utf8_forms); f++) {
-		const struct utf8_form *u = &utf8_forms[f];
-
-		if (p[0] < u->lead_lo || p[0] > u->lead_hi)
-			continue;
-		if (avail < u->len || p[1] < u->second_lo || p[1] > u->second_hi)
-			return 0;
-		for (size_t i = 2; i < u->len; i++)
-			if ((p[i] & 0xC0) != 0x80)
-				return 0;
-		return u->len;
-	}
-	return 0;
-}
-
-static uint32_t utf8_decode(const unsigned char *p, size_t n)
-{
-	static const unsigned char lead_mask[] = { 0, 0x7F, 0x1F, 0x0F, 0x07 };
-	uint32_t r = p[0] & lead_mask[n];
-
-	for (size_t i = 1; i < n; i++)
-		r = (r << 6) | (p[i] & 0x3F);
-	return r;
-}
-
-static int hex_digit(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The 4 hex digits at p as a number, or -1. */
-static long hex4(const unsigned char *p, size_t avail)
-{
-	long v = 0;
-
-	if (avail < 4)
-		return -1;
-	for (size_t i = 0; i < 4; i++) {
-		int d = hex_digit(p[i]);
-
-		if (d < 0)
-			return -1;
-		v = v * 16 + d;
-	}
-	return v;
-}
-
-/* A backslash only occurs inside strings in valid JSON; *i is at one.
- * Malformed escapes are skipped here and reported by yajl. */
-static int prescan_escape(const unsigned char *b, size_t len, size_t *i, struct nsg_err *err)
-{
-	size_t at = *i;
-	long u, low;
-
-	if (at + 1 >= len || b[at + 1] != 'u' || (u = hex4(b + at + 2, len - at - 2)) < 0) {
-		/* Step over the escaped byte, unless it starts a UTF-8 sequence
-		 * that the caller must still validate. */
-		*i += at + 1 < len && b[at + 1] >= 0x80 ? 1 : 2;
-		return 0;
-	}
-	if (u == 0)
-		return fail_at(err, (const char *)b, len, at,
-			       "\\u0000 in a string: a NUL would cut the string short for nsguard but not for runc");
-	if (u >= 0xD800 && u <= 0xDBFF) {
-		low = at + 7 < len && b[at + 6] == '\\' && b[at + 7] == 'u' ? hex4(b + at + 8, len - at - 8) : -1;
-		if (low >= 0xDC00 && low <= 0xDFFF) {
-			*i += 12;
-			return 0;
-		}
-	}
-	if (u >= 0xD800 && u <= 0xDFFF)
-		return fail_at(
-			err, (const char *)b, len, at,
-			"unpaired UTF-16 surrogate \\u%04lX in a string (Go and nsguard would decode it differently)",
-			u);
-	*i += 6;
-	return 0;
-}
-
-/* Bytes the prescan has nothing to check in: ASCII but the backslash and the
- * two control characters yajl accepts between tokens and Go does not. Most of
- * a config.json is these; skipping them in a tight loop keeps the prescan
- * from costing more than the parse (SPEC.md section 12). */
-static bool plain_byte(unsigned char c)
-{
-	return c < 0x80 && c != '\\' && c != '\v' && c != '\f';
-}
-
-static int prescan(const unsigned char *b, size_t len, struct nsg_err *err)
-{
-	if (len >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0)
-		return nsg_fail(
-			err, "line 1: the file starts with a UTF-8 byte order mark, which runc's JSON decoder rejects");
-	for (size_t i = 0; i < len;) {
-		size_t n;
-
-		while (i < len && plain_byte(b[i]))
-			i++;
-		if (i == len)
-			break;
-		n = utf8_len(b + i, len - i);
-
-		if (n == 0)
-			return fail_at(err, (const char *)b, len, i, "invalid UTF-8 (byte 0x%02X)", b[i]);
-		if (b[i] == '\\') {
-			if (prescan_escape(b, len, &i, err) < 0)
-				return -1;
-			continue;
-		}
-		if (b[i] == '\v' || b[i] == '\f')
-			return fail_at(
-				err, (const char *)b, len, i,
-				"control character 0x%02X: JSON allows only space, tab, CR and LF between tokens",
-				b[i]);
-		i += n;
-	}
-	return 0;
-}
-
 /* --- keys ----------------------------------------------------------------- */
-
-enum key_match {
-	KEY_NONE,
-	KEY_FIELD,
-	KEY_AMBIGUOUS
-};
-
-static const struct extra_fold *extra_fold_of(uint32_t r)
-{
-	for (size_t i = 0; i < NSG_ARRAY_SIZE(extra_folds); i++)
-		if (extra_folds[i].rune == r)
-			return &extra_folds[i];
-	return NULL;
-}
-
-/* Does key (valid UTF-8) name the field the way Go matches it? KEY_AMBIGUOUS:
- * only through a fold Go does not make (*ret_fold says which). */
-static enum key_match match_key(const unsigned char *key, size_t len, const char *name,
-				const struct extra_fold **ret_fold)
-{
-	bool ambiguous = false;
-	size_t i = 0;
-
-	for (const char *n = name; *n; n++) {
-		const struct extra_fold *f;
-		size_t sz;
-
-		if (i >= len)
-			return KEY_NONE;
-		if (key[i] < 0x80) {
-			unsigned char c = key[i] >= 'A' && key[i] <= 'Z' ? key[i] + ('a' - 'A') : key[i];
-
-			if (c != (unsigned char)*n)
-				return KEY_NONE;
-			i++;
-			continue;
-		}
-		sz = utf8_len(key + i, len - i);
-		f = sz ? extra_fold_of(utf8_decode(key + i, sz)) : NULL;
-		if (!f || f->letter != *n)
-			return KEY_NONE;
-		if (!f->go_folds) {
-			ambiguous = true;
-			*ret_fold = f;
-		}
-		i += sz;
-	}
-	if (i != len)
-		return KEY_NONE;
-	return ambiguous ? KEY_AMBIGUOUS : KEY_FIELD;
-}
 
 static int field_key(struct ctx *c, struct frame *fr, const unsigned char *key, size_t len)
 {
@@ -412,19 +225,19 @@ static int field_key(struct ctx *c, struct frame *fr, const unsigned char *key, 
 
 	c->pending = SLOT_IGNORED;
 	for (size_t i = 0; i < N_FIELDS; i++) {
-		const struct extra_fold *fold = NULL;
-		enum key_match m;
+		const struct gojson_fold *fold = NULL;
+		enum gojson_match m;
 
 		if (fields[i].parent != fr->role)
 			continue;
-		m = match_key(key, len, fields[i].name, &fold);
-		if (m == KEY_AMBIGUOUS)
+		m = gojson_match_key(key, len, fields[i].name, &fold);
+		if (m == GOJSON_AMBIGUOUS)
 			return ctx_fail(c,
 					"key %s spells \"%s\" with U+%04X %s, which Go does not fold to \"%c\" "
 					"but other case mappings do; write the key in ASCII",
 					quote(key, len, q, sizeof(q)), fields[i].name, (unsigned)fold->rune, fold->name,
 					fold->letter);
-		if (m == KEY_NONE)
+		if (m == GOJSON_NO_MATCH)
 			continue;
 		if (fr->seen & (1u << i))
 			return ctx_fail(c, "duplicate key %s (Go reads it as the same field as \"%s\" on line %u)",
@@ -455,6 +268,24 @@ static int annotation_key(struct ctx *c, const unsigned char *key, size_t len)
 
 /* --- values ----------------------------------------------------------------- */
 
+static const char *const idmap_keys[SPEC_IDMAP_KINDS] = {
+	[SPEC_IDMAP_UID] = "uidMappings",
+	[SPEC_IDMAP_GID] = "gidMappings",
+};
+
+/* A value in an array is an entry of it; in an object, what its key said. */
+static enum slot element_slot(enum role parent, enum slot pending)
+{
+	switch (parent) {
+	case ROLE_NAMESPACES:
+		return SLOT_NS_ENTRY;
+	case ROLE_IDMAPS:
+		return SLOT_IDMAP;
+	default:
+		return pending;
+	}
+}
+
 /* The meaning of the value that starts now, checked against its JSON type. */
 static int begin_value(struct ctx *c, enum jtype type, enum slot *ret_slot)
 {
@@ -462,12 +293,18 @@ static int begin_value(struct ctx *c, enum jtype type, enum slot *ret_slot)
 	char what[128], q[80];
 
 	if (c->n_frames > 0)
-		slot = c->frames[c->n_frames - 1].role == ROLE_NAMESPACES ? SLOT_NS_ENTRY : c->pending;
+		slot = element_slot(c->frames[c->n_frames - 1].role, c->pending);
 	c->pending = SLOT_IGNORED;
 	*ret_slot = slot;
 	if (slot == SLOT_IGNORED || type == slots[slot].want)
 		return 0;
-	if (slots[slot].what)
+	if (type == J_NULL && slots[slot].null_ok) {
+		*ret_slot = SLOT_IGNORED;
+		return 0;
+	}
+	if (slots[slot].in_idmap)
+		snprintf(what, sizeof(what), "%s of \"linux.%s\"", slots[slot].what, idmap_keys[c->idmap_kind]);
+	else if (slots[slot].what)
 		snprintf(what, sizeof(what), "%s", slots[slot].what);
 	else
 		snprintf(what, sizeof(what), "annotation %s", quote(c->annot_key, strlen(c->annot_key), q, sizeof(q)));
@@ -531,6 +368,60 @@ static int on_string(struct ctx *c, const unsigned char *s, size_t len)
 	}
 }
 
+/* Go decodes a JSON number into a uint32 with strconv.ParseUint(text, 10)
+ * and a range check: only a plain integer literal from 0 to 4294967295.
+ * "1.0", "1e3", "-0" or "4294967296" make Decode fail, and runc with it. */
+static int parse_uint32(const char *s, size_t len, uint32_t *ret)
+{
+	uint64_t v = 0;
+
+	if (len == 0 || len > 10 || (s[0] == '0' && len > 1))
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return -1;
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+static int on_number(struct ctx *c, const char *s, size_t len)
+{
+	struct spec_idmaps *m = &c->out.idmaps[c->idmap_kind];
+	struct spec_idmap *e;
+	enum slot slot;
+	uint32_t v = 0;
+	char q[80];
+
+	if (c->ignore_from)
+		return 0;
+	if (begin_value(c, J_NUMBER, &slot) < 0)
+		return -1;
+	if (slot == SLOT_IGNORED || slots[slot].idmap_field < 0)
+		return 0;
+	if (parse_uint32(s, len, &v) < 0)
+		return ctx_fail(c,
+				"%s of \"linux.%s\" is %s; Go reads it as a uint32, so it must be an integer from 0 to "
+				"4294967295 without sign, fraction or exponent",
+				slots[slot].what, idmap_keys[c->idmap_kind], quote(s, len, q, sizeof(q)));
+	e = &m->maps[m->n - 1];
+	switch (slots[slot].idmap_field) {
+	case IDMAP_CONTAINER_ID:
+		e->container_id = v;
+		break;
+	case IDMAP_HOST_ID:
+		e->host_id = v;
+		break;
+	default:
+		e->size = v;
+		break;
+	}
+	return 0;
+}
+
 static int on_scalar(struct ctx *c, enum jtype type)
 {
 	enum slot slot;
@@ -541,6 +432,22 @@ static int on_scalar(struct ctx *c, enum jtype type)
 }
 
 /* --- containers ------------------------------------------------------------- */
+
+/* A new entry, all zero as Go leaves the fields a mapping omits. */
+static int add_idmap(struct ctx *c)
+{
+	struct spec_idmaps *m = &c->out.idmaps[c->idmap_kind];
+	size_t *cap = &c->idmap_cap[c->idmap_kind];
+
+	if (m->n == SPEC_MAX_IDMAPS)
+		return ctx_fail(c, "\"linux.%s\" has more than %d entries", idmap_keys[c->idmap_kind], SPEC_MAX_IDMAPS);
+	if (m->n == *cap) {
+		*cap = *cap ? 2 * *cap : 4;
+		m->maps = nsg_realloc(m->maps, *cap * sizeof(*m->maps));
+	}
+	m->maps[m->n++] = (struct spec_idmap){ 0 };
+	return 0;
+}
 
 static int start_container(struct ctx *c, enum jtype type)
 {
@@ -564,6 +471,10 @@ static int start_container(struct ctx *c, enum jtype type)
 		c->out.has_linux = true;
 	if (fr->role == ROLE_NS_ENTRY)
 		c->entry = (struct ns_entry){ .type = -1, .start_off = cur_off(c) - 1 };
+	if (fr->role == ROLE_IDMAPS)
+		c->idmap_kind = slot == SLOT_UID_MAPPINGS ? SPEC_IDMAP_UID : SPEC_IDMAP_GID;
+	if (fr->role == ROLE_IDMAP)
+		return add_idmap(c);
 	return 0;
 }
 
@@ -662,12 +573,10 @@ static int cb_boolean(void *c, int v)
 	return on_scalar(c, J_BOOL) == 0;
 }
 
-/* Numbers as text: no conversion, so no overflow error Go would not give. */
+/* Numbers as text: converted only where nsguard reads them, as Go would. */
 static int cb_number(void *c, const char *s, size_t len)
 {
-	(void)s;
-	(void)len;
-	return on_scalar(c, J_NUMBER) == 0;
+	return on_number(c, s, len) == 0;
 }
 
 static int cb_string(void *c, const unsigned char *s, size_t len)
@@ -782,7 +691,7 @@ int spec_parse_keep(const char *buf, size_t len, const char *const *keys, size_t
 	if (len > SPEC_MAX_SIZE)
 		return nsg_fail(err, "the file is %zu bytes, over the limit of %d MiB", len,
 				SPEC_MAX_SIZE / (1024 * 1024));
-	if (prescan((const unsigned char *)buf, len, err) < 0)
+	if (gojson_prescan(buf, len, err) < 0)
 		return -1;
 	r = run_yajl(&c);
 	free(c.annot_key);
@@ -814,10 +723,35 @@ static bool is_kept(const char *key, const char *const *keys, size_t n)
 	return false;
 }
 
+/* The last id of a mapping is host_id + size - 1: past UINT32_MAX the range
+ * wraps to 0 on 32-bit arithmetic. The kernel refuses such a line, but
+ * nsguard does not rely on that: it counts as mapping host id 0. */
+static bool maps_host_root(const struct spec_idmaps *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct spec_idmap *e = &m->maps[i];
+
+		if (e->size > 0 && (e->host_id == 0 || (uint64_t)e->host_id + e->size > (uint64_t)UINT32_MAX + 1))
+			return true;
+	}
+	return false;
+}
+
+const char *spec_host_root_mapping(const struct spec *s)
+{
+	if (maps_host_root(&s->idmaps[SPEC_IDMAP_UID]))
+		return "uid";
+	if (maps_host_root(&s->idmaps[SPEC_IDMAP_GID]))
+		return "gid";
+	return NULL;
+}
+
 void spec_free(struct spec *s)
 {
 	for (size_t i = 0; i < NS_TYPE_COUNT; i++)
 		free(s->ns[i].path);
+	for (size_t i = 0; i < SPEC_IDMAP_KINDS; i++)
+		free(s->idmaps[i].maps);
 	for (size_t i = 0; i < s->n_annotations; i++) {
 		free(s->annotations[i].key);
 		free(s->annotations[i].value);

@@ -1,8 +1,9 @@
 /* spec.h - reading a bundle's config.json exactly as runc's Go decoder would
  * (SPEC.md section 3).
  *
- * spec_parse() is pure: bytes in, the two things nsguard interprets out
- * (linux.namespaces and annotations), or an error for anything on which Go's
+ * spec_parse() is pure: bytes in, the things nsguard interprets out
+ * (linux.namespaces, linux.uidMappings/gidMappings and annotations), or an
+ * error for anything on which Go's
  * encoding/json and nsguard could disagree. It uses yajl's streaming API: no
  * tree, memory bounded by the file, depth bounded by SPEC_MAX_DEPTH.
  */
@@ -11,12 +12,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nstype.h"
 #include "util.h"
 
 #define SPEC_MAX_SIZE  (16 * 1024 * 1024)
 #define SPEC_MAX_DEPTH 1000
+/* Entries per mappings array. Go has no bound; the kernel takes 340 lines. */
+#define SPEC_MAX_IDMAPS 4096
 
 enum spec_ns_state {
 	SPEC_NS_INHERITED, /* no entry (or no "linux" object): the runtime's own namespace */
@@ -29,6 +33,23 @@ struct spec_ns {
 	char *path; /* SPEC_NS_JOINED only: the path as written (absolute) */
 };
 
+enum spec_idmap_kind {
+	SPEC_IDMAP_UID, /* linux.uidMappings */
+	SPEC_IDMAP_GID, /* linux.gidMappings */
+	SPEC_IDMAP_KINDS
+};
+
+/* One LinuxIDMapping: size ids from host_id on appear as container_id on.
+ * A field the entry omits is 0, as Go leaves it. */
+struct spec_idmap {
+	uint32_t container_id, host_id, size;
+};
+
+struct spec_idmaps {
+	struct spec_idmap *maps; /* in file order */
+	size_t n;		 /* at most SPEC_MAX_IDMAPS */
+};
+
 struct spec_annotation {
 	char *key;
 	char *value;
@@ -37,6 +58,7 @@ struct spec_annotation {
 struct spec {
 	bool has_linux; /* a "linux" object was present */
 	struct spec_ns ns[NS_TYPE_COUNT];
+	struct spec_idmaps idmaps[SPEC_IDMAP_KINDS]; /* absent, null or []: n == 0 */
 	struct spec_annotation *annotations;
 	size_t n_annotations;
 };
@@ -51,6 +73,13 @@ int spec_parse_keep(const char *buf, size_t len, const char *const *keys, size_t
 
 /* The value of annotation key (exact match), or NULL. */
 const char *spec_annotation(const struct spec *s, const char *key);
+
+/* "uid" (or else "gid") when a uid (gid) mapping of s covers host id 0,
+ * giving the container's root the host root's identity (SPEC.md section 4,
+ * user rule); NULL when none does. A range that wraps past 2^32 counts as
+ * covering 0: fail closed. Pure; says nothing about whether s has a user
+ * namespace. */
+const char *spec_host_root_mapping(const struct spec *s);
 
 void spec_free(struct spec *s);
 

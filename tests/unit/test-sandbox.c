@@ -47,6 +47,19 @@ static const char *spec_diff(const struct spec *a, const struct spec *b, char *o
 		if (str_diff(ns_infos[i].name, a->ns[i].path, b->ns[i].path, out, size))
 			return out;
 	}
+	for (size_t k = 0; k < SPEC_IDMAP_KINDS; k++) {
+		const struct spec_idmaps *x = &a->idmaps[k], *y = &b->idmaps[k];
+
+		if (x->n != y->n) {
+			snprintf(out, size, "idmaps %zu: %zu entries != %zu", k, x->n, y->n);
+			return out;
+		}
+		for (size_t i = 0; i < x->n; i++)
+			if (memcmp(&x->maps[i], &y->maps[i], sizeof(x->maps[i])) != 0) {
+				snprintf(out, size, "idmaps %zu: entry %zu differs", k, i);
+				return out;
+			}
+	}
 	if (a->n_annotations != b->n_annotations) {
 		snprintf(out, size, "%zu annotations != %zu", a->n_annotations, b->n_annotations);
 		return out;
@@ -81,6 +94,14 @@ static int spec_is_empty(const struct spec *s)
 	return memcmp(s, &zero, sizeof(zero)) == 0;
 }
 
+static void add_idmap(struct spec *s, enum spec_idmap_kind k, uint32_t container_id, uint32_t host_id, uint32_t size)
+{
+	struct spec_idmaps *m = &s->idmaps[k];
+
+	m->maps = nsg_realloc(m->maps, (m->n + 1) * sizeof(*m->maps));
+	m->maps[m->n++] = (struct spec_idmap){ container_id, host_id, size };
+}
+
 static void add_annotation(struct spec *s, const char *key, const char *value)
 {
 	s->annotations = nsg_realloc(s->annotations, (s->n_annotations + 1) * sizeof(*s->annotations));
@@ -97,6 +118,10 @@ static void rich_spec(struct spec *s)
 	s->ns[NS_PID].state = SPEC_NS_PRIVATE;
 	s->ns[NS_USER] = (struct spec_ns){ SPEC_NS_JOINED, nsg_strdup("/odd \x01\x7f\xff\xc3\xa9\n path") };
 	s->ns[NS_TIME].state = SPEC_NS_PRIVATE;
+	add_idmap(s, SPEC_IDMAP_UID, 0, 100000, 65536);
+	add_idmap(s, SPEC_IDMAP_UID, 65536, 0, 1);
+	add_idmap(s, SPEC_IDMAP_UID, UINT32_MAX, UINT32_MAX, UINT32_MAX);
+	add_idmap(s, SPEC_IDMAP_GID, 0, 0x01020304, 0);
 	add_annotation(s, "", "");
 	add_annotation(s, "key\twith \x01 control", "value\n\x7f\xff\xfe");
 	add_annotation(s, "\xe2\x80\xae right-to-left", "\"quoted\" \\ back");
@@ -170,6 +195,14 @@ static void test_encode_refuses(void)
 	s.ns[NS_PID].state = (enum spec_ns_state)7;
 	ok(sandbox_encode(&s, NULL, 1, &len) == NULL, "encode refuses an unknown state");
 	ok(sandbox_encode(NULL, NULL, 0, &len) == NULL, "encode refuses an error without a message");
+	s.ns[NS_PID].state = SPEC_NS_PRIVATE;
+	s.idmaps[SPEC_IDMAP_GID].n = SPEC_MAX_IDMAPS + 1;
+	ok(sandbox_encode(&s, NULL, 1, &len) == NULL, "encode refuses more mappings than the limit");
+	s.idmaps[SPEC_IDMAP_GID].n = 0;
+	s.has_linux = false;
+	s.ns[NS_PID].state = SPEC_NS_INHERITED;
+	s.idmaps[SPEC_IDMAP_UID] = (struct spec_idmaps){ &(struct spec_idmap){ 0, 1, 1 }, 1 };
+	ok(sandbox_encode(&s, NULL, 1, &len) == NULL, "encode refuses mappings without a \"linux\" object");
 }
 
 struct wire_case {
@@ -191,26 +224,30 @@ struct wire_case {
 #define ERR   "\x02"
 #define LINUX "\x01"
 #define INH7  "\0\0\0\0\0\0\0"
+/* no uid and no gid mappings */
+#define NOMAPS L0 L0
+/* one mapping: container 0, host 1000, size 1 */
+#define MAP1 L0 "\xe8\x03\0\0" L1
 
 static const struct wire_case wire_cases[] = {
-	{ "valid spec", W(OK LINUX "\x02" L2 "/a" INH7 L1 L1 "k" L1 "v"), NULL },
+	{ "valid spec", W(OK LINUX "\x02" L2 "/a" INH7 NOMAPS L1 L1 "k" L1 "v"), NULL },
 	{ "valid spec without linux",
 	  W(OK "\0"
-	       "\0" INH7 L0),
+	       "\0" INH7 NOMAPS L0),
 	  NULL },
 	{ "valid error", W(ERR L3 "bad"), NULL },
 	{ "empty buffer", W(""), "ends before its status" },
 	{ "status 0",
 	  W("\0"
 	    "\0"
-	    "\0" INH7 L0),
+	    "\0" INH7 NOMAPS L0),
 	  "unknown status 0" },
-	{ "status 3", W("\x03" LINUX "\0" INH7 L0), "unknown status 3" },
+	{ "status 3", W("\x03" LINUX "\0" INH7 NOMAPS L0), "unknown status 3" },
 	{ "linux flag 2",
 	  W(OK "\x02"
-	       "\0" INH7 L0),
+	       "\0" INH7 NOMAPS L0),
 	  "\"linux\" flag is 2" },
-	{ "state 3", W(OK LINUX "\x03" INH7 L0), "unknown state 3 for namespace network" },
+	{ "state 3", W(OK LINUX "\x03" INH7 NOMAPS L0), "unknown state 3 for namespace network" },
 	{ "state 255",
 	  W(OK LINUX "\0"
 		     "\0"
@@ -219,25 +256,44 @@ static const struct wire_case wire_cases[] = {
 		     "\0"
 		     "\0"
 		     "\0"
-		     "\xff" L0),
+		     "\xff" NOMAPS L0),
 	  "unknown state 255 for namespace time" },
 	{ "namespace without linux",
 	  W(OK "\0"
-	       "\x01" INH7 L0),
+	       "\x01" INH7 NOMAPS L0),
 	  "no \"linux\" object" },
-	{ "huge path length", W(OK LINUX "\x02" LMAX "/a" INH7 L0), "claims 4294967295 bytes" },
+	{ "huge path length", W(OK LINUX "\x02" LMAX "/a" INH7 NOMAPS L0), "claims 4294967295 bytes" },
 	{ "path length one too many", W(OK LINUX "\x02" L3 "/a"), "claims 3 bytes but only 2 remain" },
-	{ "relative joined path", W(OK LINUX "\x02" L1 "a" INH7 L0), "namespace network is not absolute" },
-	{ "empty joined path", W(OK LINUX "\x02" L0 INH7 L0), "namespace network is not absolute" },
-	{ "NUL in a path", W(OK LINUX "\x02" L3 "/\0a" INH7 L0), "contains a NUL byte" },
-	{ "NUL in a key", W(OK LINUX "\0" INH7 L1 L2 "k\0" L1 "v"), "contains a NUL byte" },
-	{ "NUL in a value", W(OK LINUX "\0" INH7 L1 L1 "k" L2 "\0v"), "contains a NUL byte" },
-	{ "huge annotation count", W(OK LINUX "\0" INH7 LMAX L1 "k" L1 "v"), "4294967295 annotations cannot fit" },
-	{ "count that cannot fit", W(OK LINUX "\0" INH7 L3 L1 "k" L1 "v"), "3 annotations cannot fit in 10 bytes" },
-	{ "count above the pairs", W(OK LINUX "\0" INH7 L2 L1 "k" L1 "v" L0 "\0\0\0"), "ends inside an annotation" },
-	{ "huge key length", W(OK LINUX "\0" INH7 L1 LMAX L0), "claims 4294967295 bytes" },
+	{ "relative joined path", W(OK LINUX "\x02" L1 "a" INH7 NOMAPS L0), "namespace network is not absolute" },
+	{ "empty joined path", W(OK LINUX "\x02" L0 INH7 NOMAPS L0), "namespace network is not absolute" },
+	{ "NUL in a path", W(OK LINUX "\x02" L3 "/\0a" INH7 NOMAPS L0), "contains a NUL byte" },
+	{ "NUL in a key", W(OK LINUX "\0" INH7 NOMAPS L1 L2 "k\0" L1 "v"), "contains a NUL byte" },
+	{ "NUL in a value", W(OK LINUX "\0" INH7 NOMAPS L1 L1 "k" L2 "\0v"), "contains a NUL byte" },
+	{ "huge annotation count", W(OK LINUX "\0" INH7 NOMAPS LMAX L1 "k" L1 "v"),
+	  "4294967295 annotations cannot fit" },
+	{ "count that cannot fit", W(OK LINUX "\0" INH7 NOMAPS L3 L1 "k" L1 "v"),
+	  "3 annotations cannot fit in 10 bytes" },
+	{ "count above the pairs", W(OK LINUX "\0" INH7 NOMAPS L2 L1 "k" L1 "v" L0 "\0\0\0"),
+	  "ends inside an annotation" },
+	{ "uid and gid mappings", W(OK LINUX "\0" INH7 L1 MAP1 L2 MAP1 L0 LMAX LMAX L0), NULL },
+	{ "mappings without linux",
+	  W(OK "\0"
+	       "\0" INH7 L1 MAP1 L0 L0),
+	  "uid mappings are set but there is no \"linux\" object" },
+	{ "gid mappings without linux",
+	  W(OK "\0"
+	       "\0" INH7 L0 L1 MAP1 L0),
+	  "gid mappings are set but there is no \"linux\" object" },
+	{ "mapping count over the limit", W(OK LINUX "\0" INH7 "\x01\x10\0\0" MAP1),
+	  "4097 uid mappings is over the limit" },
+	{ "huge mapping count", W(OK LINUX "\0" INH7 L0 LMAX MAP1 L0), "4294967295 gid mappings is over the limit" },
+	{ "mapping count that cannot fit", W(OK LINUX "\0" INH7 L2 MAP1 L0 L0),
+	  "2 uid mappings cannot fit in 20 bytes" },
+	{ "mapping cut short", W(OK LINUX "\0" INH7 L1 L0 L0), "1 uid mappings cannot fit in 8 bytes" },
+	{ "no gid count", W(OK LINUX "\0" INH7 L0), "ends inside the number of gid mappings" },
+	{ "huge key length", W(OK LINUX "\0" INH7 NOMAPS L1 LMAX L0), "claims 4294967295 bytes" },
 	{ "trailing garbage after a spec",
-	  W(OK LINUX "\0" INH7 L1 L1 "k" L1 "v"
+	  W(OK LINUX "\0" INH7 NOMAPS L1 L1 "k" L1 "v"
 		     "x"),
 	  "1 bytes follow" },
 	{ "trailing garbage after an error",
@@ -377,6 +433,11 @@ static const struct config_case config_cases[] = {
 	{ "byte order mark", W("\xef\xbb\xbf{}") },
 	{ "NUL escape", W("{ \"annotations\": { \"a\": \"\\u0000\" } }") },
 	{ "empty input", W("") },
+	{ "id mappings",
+	  W("{ \"linux\": { \"uidMappings\": [ { \"containerID\": 0, \"hostID\": 100000, \"size\": 65536 } ],\n"
+	    "  \"gidMappings\": [ { \"hostID\": 0, \"size\": 1 }, {} ], \"namespaces\": [ { \"type\": \"user\" } ] } "
+	    "}") },
+	{ "id mapping not a uint32", W("{ \"linux\": { \"uidMappings\": [ { \"hostID\": 1e3 } ] } }") },
 };
 
 static void test_same_as_spec_parse(void)

@@ -5,10 +5,13 @@
  * that includes the line) or the whole result rendered as
  * "<linux|->;<non-inherited namespaces>;<annotations>", e.g.
  * "linux;network pid=/proc/1/ns/pid;a=b,c=d". Types not listed are inherited.
+ * Id mappings, when there are any, follow as ";uid=C:H:S C:H:S;gid=C:H:S"
+ * (containerID:hostID:size, a kind without mappings left out).
  */
 #include "spec.h"
 #include "tap.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +54,16 @@ static void render(const struct spec *s, char *out, size_t size)
 	for (size_t i = 0; i < s->n_annotations && o < size; i++)
 		o += (size_t)snprintf(out + o, size - o, "%s%s=%s", i ? "," : "", s->annotations[i].key,
 				      s->annotations[i].value);
+	for (size_t k = 0; k < SPEC_IDMAP_KINDS; k++)
+		for (size_t i = 0; i < s->idmaps[k].n && o < size; i++) {
+			const struct spec_idmap *m = &s->idmaps[k].maps[i];
+
+			o += (size_t)snprintf(out + o, size - o, "%s%" PRIu32 ":%" PRIu32 ":%" PRIu32,
+					      i			    ? " "
+					      : k == SPEC_IDMAP_UID ? ";uid="
+								    : ";gid=",
+					      m->container_id, m->host_id, m->size);
+		}
 }
 
 static const struct spec_case cases[] = {
@@ -79,7 +92,7 @@ static const struct spec_case cases[] = {
 	   "{\"process\":null,\"root\":{\"path\":\"rootfs\",\"readonly\":true},\"x\":[1,2.5e3,-0,{\"a\":[null,false]}],"
 	   "\"linux\":{\"sysctl\":null,\"namespaces\":[],\"uidMappings\":[{\"size\":1}]},"
 	   "\"big\":123456789012345678901234567890}",
-	   "linux;;"),
+	   "linux;;;uid=0:0:1"),
 	OK("duplicate keys nsguard does not read are runc's business", "{\"ociVersion\":\"1\",\"ociVersion\":\"2\"}",
 	   "-;;"),
 	OK("trailing whitespace", "{}\n \t\r\n", "-;;"),
@@ -242,6 +255,77 @@ static const struct spec_case cases[] = {
 	ERR("trailing comma", "{\"linux\":{},}", "malformed JSON"),
 	ERR("raw control character in a string", "{\"x\":\"a\tb\"}", "malformed JSON"),
 	ERR("raw NUL", "{\"x\":\"a\0b\"}", "malformed JSON"),
+
+/* linux.uidMappings / gidMappings (SPEC.md section 3, read for the user
+ * rule of section 4): hostID and size as Go reads a uint32. */
+#define MAPS(body) "{\"linux\":{" body "}}"
+	OK("uidMappings: one entry", MAPS("\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]"),
+	   "linux;;;uid=0:100000:65536"),
+	OK("uid and gid mappings, several, in file order",
+	   MAPS("\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1},{\"containerID\":1,\"hostID\":200000,"
+		"\"size\":65535}],\"uidMappings\":[{\"size\":2,\"hostID\":5,\"containerID\":7}]"),
+	   "linux;;;uid=7:5:2;gid=0:1000:1 1:200000:65535"),
+	OK("mapping fields omitted are 0, as Go leaves them", MAPS("\"uidMappings\":[{},{\"hostID\":3}]"),
+	   "linux;;;uid=0:0:0 0:3:0"),
+	OK("mapping: the uint32 limits", MAPS("\"uidMappings\":[{\"containerID\":4294967295,\"hostID\":0,\"size\":0}]"),
+	   "linux;;;uid=4294967295:0:0"),
+	OK("mappings null: a nil slice, as without the key", MAPS("\"uidMappings\":null,\"gidMappings\":null"),
+	   "linux;;"),
+	OK("mappings empty", MAPS("\"uidMappings\":[],\"gidMappings\":[]"), "linux;;"),
+	OK("mapping keys fold: UIDMAPPINGS, HOSTid, ſize, ContainerId",
+	   MAPS("\"UIDMAPPINGS\":[{\"HOSTid\":1,\"ſize\":2,\"ContainerId\":3}],\"gidMappingſ\":[{\"hoſtID\":4}]"),
+	   "linux;;;uid=3:1:2;gid=0:4:0"),
+	OK("mapping keys after \\u escapes", MAPS("\"\\u0075idMappings\":[{\"\\u0068ostID\":9,\"si\\u007Ae\":1}]"),
+	   "linux;;;uid=0:9:1"),
+	OK("other keys of a mapping are skipped",
+	   MAPS("\"uidMappings\":[{\"hostID\":1,\"size\":1,\"x\":{\"hostID\":0},\"hostIDs\":-1.5,\"sizes\":null}]"),
+	   "linux;;;uid=0:1:1"),
+	OK("mount mappings are not linux's", "{\"mounts\":[{\"uidMappings\":[{\"hostID\":0,\"size\":1}]}]}", "-;;"),
+	OK("top-level uidMappings is not linux's", "{\"uidMappings\":[{\"hostID\":0,\"size\":1}]}", "-;;"),
+	ERR("hostID with a fraction", MAPS("\"uidMappings\":[{\"hostID\":1.0}]"),
+	    "line 1: \"hostID\" of \"linux.uidMappings\" is \"1.0\"; Go reads it as a uint32"),
+	ERR("hostID 0.0", MAPS("\"uidMappings\":[{\"hostID\":0.0}]"), "\"hostID\" of \"linux.uidMappings\" is \"0.0\""),
+	ERR("size with an exponent", MAPS("\"gidMappings\":[{\"size\":1e3}]"),
+	    "\"size\" of \"linux.gidMappings\" is \"1e3\""),
+	ERR("size with an upper-case exponent", MAPS("\"gidMappings\":[{\"size\":1E0}]"), "is \"1E0\""),
+	ERR("negative containerID", MAPS("\"uidMappings\":[{\"containerID\":-1}]"),
+	    "\"containerID\" of \"linux.uidMappings\" is \"-1\""),
+	ERR("hostID -0", MAPS("\"uidMappings\":[{\"hostID\":-0}]"), "is \"-0\""),
+	ERR("hostID 2^32", MAPS("\"uidMappings\":[{\"hostID\":4294967296}]"), "is \"4294967296\""),
+	ERR("size of 20 digits", MAPS("\"uidMappings\":[{\"size\":18446744073709551617}]"),
+	    "is \"18446744073709551617\""),
+	ERR("hostID leading zero", MAPS("\"uidMappings\":[{\"hostID\":01}]"), "malformed JSON"),
+	ERR("hostID as a string", MAPS("\"uidMappings\":[{\"hostID\":\"0\"}]"),
+	    "\"hostID\" of \"linux.uidMappings\" must be a number, not a string"),
+	ERR("size boolean", MAPS("\"uidMappings\":[{\"size\":true}]"),
+	    "\"size\" of \"linux.uidMappings\" must be a number"),
+	ERR("size object", MAPS("\"uidMappings\":[{\"size\":{}}]"), "must be a number, not an object"),
+	ERR("size array", MAPS("\"uidMappings\":[{\"size\":[1]}]"), "must be a number, not an array"),
+	ERR("hostID null", MAPS("\"gidMappings\":[{\"hostID\":null}]"),
+	    "\"hostID\" of \"linux.gidMappings\" is null; give a number or remove the key"),
+	ERR("mapping entry null", MAPS("\"uidMappings\":[null]"), "an entry of \"linux.uidMappings\" is null"),
+	ERR("mapping entry a number", MAPS("\"uidMappings\":[0]"),
+	    "an entry of \"linux.uidMappings\" must be an object, not a number"),
+	ERR("mapping entry an array", MAPS("\"gidMappings\":[[]]"),
+	    "an entry of \"linux.gidMappings\" must be an object, not an array"),
+	ERR("uidMappings an object", MAPS("\"uidMappings\":{\"hostID\":0}"),
+	    "\"linux.uidMappings\" must be an array, not an object"),
+	ERR("gidMappings a string", MAPS("\"gidMappings\":\"0 0 1\""),
+	    "\"linux.gidMappings\" must be an array, not a string"),
+	ERR("uidMappings a number", MAPS("\"uidMappings\":0"), "\"linux.uidMappings\" must be an array, not a number"),
+	ERR("hostID twice", MAPS("\"uidMappings\":[{\"hostID\":1,\n\"hostID\":0}]"),
+	    "line 2: duplicate key \"hostID\" (Go reads it as the same field as \"hostID\" on line 1)"),
+	ERR("size and ſize", MAPS("\"uidMappings\":[{\"size\":1,\"ſize\":0}]"), "duplicate key \"ſize\""),
+	ERR("containerID and CONTAINERid", MAPS("\"gidMappings\":[{\"containerID\":1,\"CONTAINERid\":0}]"),
+	    "duplicate key \"CONTAINERid\""),
+	ERR("uidMappings and UIDMappings", MAPS("\"uidMappings\":[],\"UIDMappings\":[{\"size\":1}]"),
+	    "duplicate key \"UIDMappings\""),
+	ERR("gidMappings null and then given", MAPS("\"gidMappings\":null,\"gidmappings\":[]"),
+	    "duplicate key \"gidmappings\""),
+	ERR("dotless i in containerID", MAPS("\"uidMappings\":[{\"contaınerID\":0}]"),
+	    "spells \"containerid\" with U+0131"),
+	ERR("dotted I in uidMappings", MAPS("\"uİdMappings\":[]"), "spells \"uidmappings\" with U+0130"),
+#undef MAPS
 };
 
 static void test_cases(void)
@@ -261,7 +345,9 @@ static void test_cases(void)
 		} else {
 			is_int(r, -1, "%s: refused", t->name);
 			like_str(err.msg, t->err, "%s: message", t->name);
-			ok(s.n_annotations == 0 && !s.annotations && !s.has_linux, "%s: result left empty", t->name);
+			ok(s.n_annotations == 0 && !s.annotations && !s.has_linux && !s.idmaps[SPEC_IDMAP_UID].maps &&
+				   !s.idmaps[SPEC_IDMAP_GID].maps,
+			   "%s: result left empty", t->name);
 		}
 	}
 }
@@ -476,6 +562,70 @@ static void test_message_quoting(void)
 	ok(strlen(err.msg) < 200, "200-byte type: message stays short (%zu bytes)", strlen(err.msg));
 }
 
+/* SPEC_MAX_IDMAPS entries are read, one more is refused (SPEC.md section 3:
+ * limits on every count an outsider controls). */
+static void test_idmap_limit(void)
+{
+	for (size_t n = SPEC_MAX_IDMAPS; n <= SPEC_MAX_IDMAPS + 1; n++) {
+		size_t cap = 64 + n * 16, len = 0;
+		cleanup_free char *json = nsg_malloc(cap);
+		cleanup_spec struct spec s = { 0 };
+		struct nsg_err err = { .msg = "" };
+		int r;
+
+		len += (size_t)snprintf(json, cap, "{\"linux\":{\"gidMappings\":[");
+		for (size_t i = 0; i < n; i++)
+			len += (size_t)snprintf(json + len, cap - len, "%s{\"size\":1}", i ? "," : "");
+		len += (size_t)snprintf(json + len, cap - len, "]}}");
+		r = spec_parse(json, len, &s, &err);
+		if (n == SPEC_MAX_IDMAPS) {
+			is_int(r, 0, "%zu gid mappings: accepted (%s)", n, err.msg);
+			is_int(s.idmaps[SPEC_IDMAP_GID].n, n, "%zu gid mappings: all read", n);
+		} else {
+			is_int(r, -1, "%zu gid mappings: refused", n);
+			like_str(err.msg, "\"linux.gidMappings\" has more than 4096 entries",
+				 "%zu gid mappings: message", n);
+		}
+	}
+}
+
+/* spec_host_root_mapping: SPEC.md section 4's user rule, a mapping that
+ * gives the container host id 0. */
+struct root_case {
+	const char *name;
+	struct spec_idmap uid, gid; /* size 0: no entry of that kind */
+	const char *want;
+};
+
+static const struct root_case root_cases[] = {
+	{ "no mappings", { 0 }, { 0 }, NULL },
+	{ "userns-remap style", { 0, 100000, 65536 }, { 0, 100000, 65536 }, NULL },
+	{ "host uid 0, one id", { 0, 0, 1 }, { 0 }, "uid" },
+	{ "host uid 0 as container id 1000", { 1000, 0, 1 }, { 0, 1000, 1 }, "uid" },
+	{ "host gid 0 only", { 0, 1000, 1 }, { 0, 0, 65536 }, "gid" },
+	{ "both map 0: uid is named", { 0, 0, 1 }, { 0, 0, 1 }, "uid" },
+	{ "host id 0 with size 0 maps nothing", { 0, 0, 0 }, { 0 }, NULL },
+	{ "range ending at 2^32 - 1", { 0, 1, 4294967295u }, { 0 }, NULL },
+	{ "range wrapping past 2^32: fail closed", { 0, 2, 4294967295u }, { 0 }, "uid" },
+	{ "last id alone", { 0, 4294967295u, 1 }, { 0 }, NULL },
+	{ "last id and one more wraps", { 0, 4294967295u, 2 }, { 0 }, "uid" },
+	{ "gid range wrapping", { 0 }, { 5, 4294967200u, 100 }, "gid" },
+};
+
+static void test_host_root_mapping(void)
+{
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(root_cases); i++) {
+		const struct root_case *t = &root_cases[i];
+		struct spec_idmap uid[2] = { { 7, 100000, 10 }, t->uid }, gid[1] = { t->gid };
+		struct spec s = { .has_linux = true };
+
+		/* A harmless entry first: any entry, not only the first, counts. */
+		s.idmaps[SPEC_IDMAP_UID] = (struct spec_idmaps){ uid, t->uid.size ? 2 : 1 };
+		s.idmaps[SPEC_IDMAP_GID] = (struct spec_idmaps){ gid, t->gid.size ? 1 : 0 };
+		is_str(spec_host_root_mapping(&s), t->want, "host root mapping: %s", t->name);
+	}
+}
+
 static void test_keep(void)
 {
 	static const char json[] = "{\"annotations\": {\"a\": \"1\", \"io.nsguard.allow\": \"pid\", \"b\": \"2\", "
@@ -504,6 +654,8 @@ int main(void)
 {
 	test_keep();
 	test_cases();
+	test_idmap_limit();
+	test_host_root_mapping();
 	test_docker_config();
 	test_depth();
 	test_depth_objects();
