@@ -13,6 +13,7 @@
 #include "jsonutil.h"
 
 #include "commands.h"
+#include "escape.h"
 #include "nsid.h"
 #include "policy.h"
 #include "report.h"
@@ -160,9 +161,14 @@ static ns_set shared_of(const struct nsid_host *host, long long pid)
 	return shared;
 }
 
+/* The id is a directory name and the root an argument: both escaped before
+ * they are printed (report_json_escape escapes too). */
 static void print_human(const char *root, const char *id, long long pid, ns_set shared)
 {
-	printf("%-24s %-8lld %-40s", id, pid, root);
+	cleanup_free char *eroot = nsg_escape(root);
+	cleanup_free char *eid = nsg_escape(id);
+
+	printf("%-24s %-8lld %-40s", eid, pid, eroot);
 	for (size_t i = 0; i < NSG_ARRAY_SIZE(audited); i++) {
 		const struct ns_info *n = &ns_infos[audited[i]];
 
@@ -266,7 +272,9 @@ int cmd_audit(int argc, char *argv[])
 	if (parse_opts(argc, argv, &o) < 0)
 		return AUDIT_UNUSABLE;
 	if (policy_load(policy_path(), &policy, NULL, &err) < 0) {
-		fprintf(stderr, "nsguard: %s\n", err.msg);
+		cleanup_free char *msg = nsg_escape(err.msg);
+
+		fprintf(stderr, "nsguard: %s\n", msg);
 		return AUDIT_UNUSABLE;
 	}
 	nsid_host_read("/proc", &host);

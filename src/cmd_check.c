@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "escape.h"
 #include "evaluate.h"
 #include "policy.h"
 #include "report.h"
@@ -44,9 +45,13 @@ static int parse_opts(int argc, char *argv[], struct check_opts *o)
 	return 0;
 }
 
+/* Every string printed below may hold bytes from outside (the path, the
+ * policy, config.json): escaped right before it is written. */
 static int unusable(const char *msg)
 {
-	fprintf(stderr, "nsguard: %s\n", msg);
+	cleanup_free char *esc = nsg_escape(msg);
+
+	fprintf(stderr, "nsguard: %s\n", esc);
 	return CHECK_UNUSABLE;
 }
 
@@ -62,12 +67,19 @@ static int load_policy(const struct check_opts *o, struct policy *p, struct nsg_
 
 static void print_human(const struct evaluation *ev, const char *decision)
 {
-	printf("%s: %s\n", ev->config_path, decision);
-	for (size_t t = 0; t < NS_TYPE_COUNT; t++)
-		if (ev->decision.how[t])
-			printf("  %s: %s\n", ns_infos[t].name, ev->decision.how[t]);
-	if (ev->decision.message)
-		printf("  %s\n", ev->decision.message);
+	cleanup_free char *path = nsg_escape(ev->config_path);
+	cleanup_free char *what = nsg_escape(decision);
+	cleanup_free char *message = nsg_escape(ev->decision.message);
+
+	printf("%s: %s\n", path, what);
+	for (size_t t = 0; t < NS_TYPE_COUNT; t++) {
+		cleanup_free char *how = nsg_escape(ev->decision.how[t]);
+
+		if (how)
+			printf("  %s: %s\n", ns_infos[t].name, how);
+	}
+	if (message)
+		printf("  %s\n", message);
 }
 
 static int check_bundle(const struct check_opts *o, const struct policy *p)
@@ -98,6 +110,7 @@ static int check_bundle(const struct check_opts *o, const struct policy *p)
 int cmd_check(int argc, char *argv[])
 {
 	cleanup_policy struct policy policy = { 0 };
+	cleanup_free char *path = NULL;
 	struct check_opts o;
 	struct nsg_err err;
 
@@ -107,6 +120,7 @@ int cmd_check(int argc, char *argv[])
 		return unusable(err.msg);
 	if (o.path)
 		return check_bundle(&o, &policy);
-	printf("policy %s: valid\n", policy.path ? policy.path : "(built-in defaults)");
+	path = nsg_escape(policy.path ? policy.path : "(built-in defaults)");
+	printf("policy %s: valid\n", path);
 	return CHECK_ALLOWED;
 }

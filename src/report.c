@@ -4,9 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
+
+#include "escape.h"
 
 struct strbuf {
 	char *buf;
@@ -29,63 +32,44 @@ static void sb_puts(struct strbuf *sb, const char *s)
 		sb_putc(sb, *s++);
 }
 
-/* "\u00XX" (JSON) or "\xXX" (Go %q) */
-static void sb_hex(struct strbuf *sb, int json, unsigned char c)
+/* s escaped for output (nsg_escape: no control byte, no invalid UTF-8 is
+ * left), then backslashed for the inside of a double-quoted string: '"' and
+ * the backslashes of the escapes. For JSON also '<', '>' and '&' as \u00XX,
+ * as Go's encoding/json writes them for logrus. */
+static char *quoted(const char *s, bool json)
 {
-	char tmp[8];
-
-	if (json)
-		snprintf(tmp, sizeof(tmp), "\\u%04x", c);
-	else
-		snprintf(tmp, sizeof(tmp), "\\x%02x", c);
-	sb_puts(sb, tmp);
-}
-
-/* Go's encoding/json string escaping, HTML-safe as logrus leaves it. */
-char *report_json_escape(const char *s)
-{
+	cleanup_free char *esc = nsg_escape(s);
 	struct strbuf sb = { 0 };
+	char tmp[8];
 
 	sb_putc(&sb, ' ');
 	sb.len = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			sb_putc(&sb, '\\'), sb_putc(&sb, (char)*p);
-		else if (*p == '\n')
-			sb_puts(&sb, "\\n");
-		else if (*p == '\r')
-			sb_puts(&sb, "\\r");
-		else if (*p == '\t')
-			sb_puts(&sb, "\\t");
-		else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&')
-			sb_hex(&sb, 1, *p);
-		else
-			sb_putc(&sb, (char)*p);
+	for (const char *p = esc; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			sb_putc(&sb, '\\');
+			sb_putc(&sb, *p);
+		} else if (json && (*p == '<' || *p == '>' || *p == '&')) {
+			snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned char)*p);
+			sb_puts(&sb, tmp);
+		} else {
+			sb_putc(&sb, *p);
+		}
 	}
 	sb.buf[sb.len] = '\0';
 	return sb.buf;
 }
 
-/* logrus' TextFormatter quotes a value with Go's %q. */
+char *report_json_escape(const char *s)
+{
+	return quoted(s, true);
+}
+
+/* logrus' TextFormatter quotes a value with Go's %q; escaped, only '"' and '\\' need it. */
 static char *text_quote(const char *s)
 {
-	struct strbuf sb = { 0 };
+	cleanup_free char *inner = quoted(s, false);
 
-	sb_putc(&sb, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			sb_putc(&sb, '\\'), sb_putc(&sb, (char)*p);
-		else if (*p == '\n')
-			sb_puts(&sb, "\\n");
-		else if (*p == '\t')
-			sb_puts(&sb, "\\t");
-		else if (*p < 0x20 || *p == 0x7f)
-			sb_hex(&sb, 0, *p);
-		else
-			sb_putc(&sb, (char)*p);
-	}
-	sb_putc(&sb, '"');
-	return sb.buf;
+	return nsg_asprintf("\"%s\"", inner);
 }
 
 /* RFC 3339 local time with offset, as Go's time.RFC3339 prints it. */
@@ -141,9 +125,12 @@ int report_log(const struct report_target *to, enum report_level level, const ch
 	return 0;
 }
 
+/* One line on stderr; msg is escaped here, at the edge. */
 static void to_stderr(const char *msg)
 {
-	fprintf(stderr, "%s\n", msg);
+	cleanup_free char *esc = nsg_escape(msg);
+
+	fprintf(stderr, "%s\n", esc);
 }
 
 void report_refusal(const struct report_target *to, const char *msg)
@@ -151,22 +138,23 @@ void report_refusal(const struct report_target *to, const char *msg)
 	struct nsg_err err;
 
 	to_stderr(msg);
-	if (to->log && report_log(to, REPORT_ERROR, msg, &err) < 0)
-		fprintf(stderr, "nsguard: %s\n", err.msg);
+	if (to->log && report_log(to, REPORT_ERROR, msg, &err) < 0) {
+		cleanup_free char *why = nsg_asprintf("nsguard: %s", err.msg);
+
+		to_stderr(why);
+	}
 }
 
+/* Never stderr: during `create` containerd wires runc's stderr into the
+ * container's own output, so an allowed call must print nothing there
+ * (SPEC.md sections 2 and 8). Without a usable --log, the audit trail is
+ * where the warning stays. */
 void report_warning(const struct report_target *to, const char *msg)
 {
 	struct nsg_err err;
 
-	if (!to->log) {
-		to_stderr(msg);
-		return;
-	}
-	if (report_log(to, REPORT_WARNING, msg, &err) < 0) {
-		to_stderr(msg);
-		fprintf(stderr, "nsguard: %s\n", err.msg);
-	}
+	if (to->log)
+		(void)report_log(to, REPORT_WARNING, msg, &err);
 }
 
 static void json_field(struct strbuf *sb, const char *key, const char *value, int first)

@@ -3,8 +3,14 @@
  * A refusal is one line on stderr and, when runc's --log was given, one record
  * appended to that file in runc's own format: containerd reads the last error
  * record there, which is how `docker run` comes to print nsguard's message.
- * A warning goes to the --log file when there is one, else to stderr: during
- * `create`, containerd wires stderr into the container's own log.
+ * A warning goes to the --log file only, never to stderr: during `create`,
+ * containerd wires stderr into the container's own output, so an allowed call
+ * prints nothing; without a usable --log the audit trail records it.
+ *
+ * Every string handed to these functions may hold bytes from outside
+ * (config.json, argv, filesystem, policy, environment): they are escaped here,
+ * with nsg_escape() (escape.h), right before they are written. Callers pass
+ * them raw.
  */
 #ifndef NSGUARD_REPORT_H
 #define NSGUARD_REPORT_H
@@ -24,17 +30,19 @@ struct report_target {
 	const char *log_format; /* "json" or anything else (text) */
 };
 
-/* Format one runc log record (with trailing newline) for msg at level and time t.
- * Pure; the caller frees the result. */
+/* Format one runc log record (with trailing newline) for msg at level and time t,
+ * msg escaped. Pure; the caller frees the result. */
 char *report_format_record(const char *format, enum report_level level, const char *msg, time_t t);
 
 /* Append one record to the --log file with one write(). */
 int report_log(const struct report_target *to, enum report_level level, const char *msg, struct nsg_err *err);
 
-/* A refusal: stderr, and the --log file if any. */
+/* A refusal: one line on stderr, and the --log file if any (if that cannot be
+ * written, a second line on stderr says why: the refusal still stands). */
 void report_refusal(const struct report_target *to, const char *msg);
 
-/* A warning: the --log file if any (stderr if it cannot be written), else stderr. */
+/* A warning: the --log file at level warning if there is one; nothing else,
+ * also when it cannot be written (SPEC.md sections 8 and 10). */
 void report_warning(const struct report_target *to, const char *msg);
 
 /* One audit record (SPEC.md section 9). Strings may be NULL (written as null). */
@@ -51,7 +59,7 @@ struct audit_entry {
 	} shared[16];
 };
 
-/* The record as one JSON line (with newline); pure. */
+/* The record as one JSON line (with newline), every string escaped; pure. */
 char *report_audit_json(const struct audit_entry *e, time_t t, long caller_pid, long uid);
 
 /* Write the record to syslog (ident nsguard, facility authpriv) if use_syslog, and
@@ -59,7 +67,9 @@ char *report_audit_json(const struct audit_entry *e, time_t t, long caller_pid, 
  * Fails only for the file; the caller turns that into a warning. */
 int report_audit(const struct audit_entry *e, int use_syslog, const char *file, struct nsg_err *err);
 
-/* Escape s for the inside of a JSON string, as Go's encoding/json does. */
+/* s escaped for output (nsg_escape) and then quoted for the inside of a JSON
+ * string: '"' and '\\' backslashed, '<', '>' and '&' as \u00XX as Go's
+ * encoding/json writes them. The caller frees the result. */
 char *report_json_escape(const char *s);
 
 #endif
