@@ -102,12 +102,18 @@ not_in_host() {
 	fi
 }
 
+# trace: with BYPASS_TRACE=FILE, what each attempt printed goes to FILE too.
+trace() {
+	[ -z "${BYPASS_TRACE:-}" ] || printf '%s [%s] exit %s: %s\n' "$BATS_TEST_DESCRIPTION" "${LAST_ID:-}" "$status" "$output" >>"$BYPASS_TRACE"
+}
+
 # refused NAME FRAGMENT...: not in the host's NAME namespace, refused by
 # nsguard (exit 1, nothing in runc's state) for a reason containing one of the
 # FRAGMENTs.
 refused() {
 	local name="$1" f
 	shift
+	trace
 	not_in_host "$name" || return 1
 	if [ "$status" -ne 1 ] || [[ "$output" != *"nsguard: refused"* ]]; then
 		echo "expected nsguard to refuse (exit 1, \"nsguard: refused\"); exit $status: $output" >&2
@@ -126,11 +132,19 @@ refused() {
 
 # ran_in NAME ID: the container ran (exit 0) and printed NS=ID, which is not the host's.
 ran_in() {
+	trace
 	if [ "$status" -ne 0 ] || ! grep -qxF "NS=$2" <<<"$output"; then
 		echo "expected the container to run in $2; exit $status: $output" >&2
 		return 1
 	fi
 	[ "$2" != "$(host_ns "$1")" ]
+}
+
+one_reason() { # FRAGMENT: the message says it once (no garbled repetition)
+	[ "$(grep -oF "$1" <<<"$output" | wc -l)" -eq 1 ] || {
+		echo "the message repeats \"$1\": $output" >&2
+		return 1
+	}
 }
 
 ns_id() { # FILE NAME: the identity of the namespace bound to FILE, as readlink shows it
@@ -240,17 +254,22 @@ ip_netns() { # NAME: ip netns add, deleted in teardown
 }
 
 @test "bypass: /dev/stdin, /dev/fd/0 and /proc/self/fd/0 on a namespace file are refused" {
-	local p i=0
+	local p i=0 why
 	# nsguard's stdin is a private network namespace; runc init's is not.
 	private_netns "$TMP/privnet"
-	for p in /dev/stdin /dev/fd/0 /proc/self/fd/0; do
+	nsdir_policy
+	ln -s /proc/self/fd/0 "$NSDIR/fd0"
+	for p in /dev/stdin /dev/fd/0 /proc/self/fd/0 /proc/thread-self/fd/0 "$NSDIR/fd0"; do
 		i=$((i + 1))
 		rm -rf "$TMP/b"
 		ns_bundle "$TMP/b" net "$(join network "$p")"
 		LAST_ID="fd-$i"
 		cd "$TMP/b"
 		run timeout "$TRY_TIMEOUT" "$NSGUARD" --root "$STATE" run -b "$TMP/b" "fd-$i" <"$TMP/privnet"
-		refused net "under /proc only" || {
+		# /dev is no namespace_dir: that alone refuses /dev/stdin and /dev/fd.
+		why=("under /proc only")
+		[[ "$p" != /dev/* ]] || why+=(namespace_dirs)
+		refused net "${why[@]}" || {
 			echo "vector: $p" >&2
 			return 1
 		}
@@ -319,6 +338,7 @@ ip_netns() { # NAME: ip netns add, deleted in teardown
 	ns_bundle "$TMP/b" net "$(join network "$NSDIR/plain")"
 	attempt "$TMP/b" plain
 	refused net "is not a network namespace"
+	one_reason "is not a network namespace"
 }
 
 @test "bypass: a regular file outside namespace_dirs is refused" {
@@ -334,6 +354,7 @@ ip_netns() { # NAME: ip netns add, deleted in teardown
 	ns_bundle "$TMP/b" net "$(join network "$NSDIR/adir")"
 	attempt "$TMP/b" adir
 	refused net "is not a network namespace"
+	one_reason "is not a network namespace"
 }
 
 @test "bypass: a FIFO as network namespace is refused without hanging" {
@@ -343,6 +364,7 @@ ip_netns() { # NAME: ip netns add, deleted in teardown
 	attempt "$TMP/b" fifo
 	[ "$status" -ne 124 ]
 	refused net "is not a network namespace"
+	one_reason "is not a network namespace"
 }
 
 @test "bypass: /dev/null as network namespace is refused" {
@@ -393,6 +415,21 @@ ip_netns() { # NAME: ip netns add, deleted in teardown
 	refused ipc "is not an ipc namespace" "is not a ipc namespace"
 }
 
+@test "bypass: the host's namespaces by other /proc/<pid> spellings are refused as the host's" {
+	ns_bundle "$TMP/b" pid "$(join pid "/proc/$$/ns/pid_for_children")"
+	attempt "$TMP/b" host-pfc
+	refused pid "is the host's pid namespace"
+	rm -rf "$TMP/b"
+	ns_bundle "$TMP/b" net "$(join network "/proc/$$/task/$$/ns/net")"
+	attempt "$TMP/b" host-task
+	refused net "is the host's network namespace"
+	rm -rf "$TMP/b"
+	set_policy '.namespaces.user = "enforce"'
+	ns_bundle "$TMP/b" user ".linux.namespaces += [{\"type\": \"user\", \"path\": \"/proc/$$/ns/user\"}]"
+	attempt "$TMP/b" host-user
+	refused user "is the host's user namespace"
+}
+
 # ----------------------------------------------- 2. swaps between check and open
 
 @test "bypass: a joined path outside namespace_dirs is refused, as root" {
@@ -430,6 +467,34 @@ ip_netns() { # NAME: ip netns add, deleted in teardown
 			return 1
 		}
 	done
+}
+
+@test "bypass: a symlink in namespace_dirs to a swappable file outside them is refused" {
+	nsdir_policy
+	mkdir -m 0755 "$TMP/swap"
+	private_netns "$TMP/privnet"
+	ln -s "$TMP/privnet" "$TMP/swap/link"
+	ln -s "$TMP/swap/link" "$NSDIR/out"
+	ns_bundle "$TMP/b" net "$(join network "$NSDIR/out")"
+	attempt "$TMP/b" nsdir-out
+	refused net "namespace_dirs"
+}
+
+@test "bypass: namespace_dirs that others can write or own do not make a file safe" {
+	mkdir -m 0777 "$TMP/open"
+	chmod 0777 "$TMP/open"
+	mkdir -m 0755 "$TMP/tenant"
+	chown 1000:1000 "$TMP/tenant"
+	private_netns "$TMP/open/privnet"
+	private_netns "$TMP/tenant/privnet"
+	set_policy ".namespace_dirs = [\"$TMP/open\", \"$TMP/tenant\"]"
+	ns_bundle "$TMP/b" net "$(join network "$TMP/open/privnet")"
+	attempt "$TMP/b" open-dir
+	refused net "writable by group or others"
+	rm -rf "$TMP/b"
+	ns_bundle "$TMP/b" net "$(join network "$TMP/tenant/privnet")"
+	attempt "$TMP/b" tenant-dir
+	refused net "owned by uid 1000"
 }
 
 @test "bypass: legit: a private netns file in a namespace_dirs directory runs, in it" {
@@ -593,11 +658,12 @@ recording_runtime() { # the policy's runtime becomes real runc behind a script t
 	set_policy ".runtime = \"$TMP/runc-rec\""
 	ns_bundle "$TMP/b" net
 	local argv
-	for argv in "restore -b $TMP/b --image-path $TMP/ckpt rst-1" \
-		"restore --image-path $TMP/ckpt rst-2 -b $TMP/b" \
-		"restore --empty-ns network -b $TMP/b --image-path $TMP/ckpt rst-3" \
-		"--debug restore -d -b $TMP/b --image-path $TMP/ckpt rst-4"; do
-		LAST_ID=${argv##* }
+	for argv in "rst-1 restore -b $TMP/b --image-path $TMP/ckpt rst-1" \
+		"rst-2 restore --image-path $TMP/ckpt rst-2 -b $TMP/b" \
+		"rst-3 restore --empty-ns network -b $TMP/b --image-path $TMP/ckpt rst-3" \
+		"rst-4 --debug restore -d -b $TMP/b --image-path $TMP/ckpt rst-4"; do
+		LAST_ID=${argv%% *}
+		argv=${argv#* }
 		# shellcheck disable=SC2086
 		run timeout "$TRY_TIMEOUT" "$NSGUARD" --root "$STATE" $argv </dev/null
 		refused net '"restore": "check"' || {
@@ -632,9 +698,15 @@ recording_runtime() { # the policy's runtime becomes real runc behind a script t
 
 # ------------------------------------------------------------- 6. no /proc
 
-# noproc ARGS...: run ARGS in a private mount namespace with a tmpfs over /proc.
+# noproc [-N] ARGS...: run ARGS in a private mount namespace with a tmpfs over
+# /proc (-N: the exit status run expects).
 noproc() {
-	run timeout "$TRY_TIMEOUT" unshare -m --propagation private sh -c \
+	local expect=()
+	if [[ "$1" == -[0-9]* ]]; then
+		expect=("$1")
+		shift
+	fi
+	run "${expect[@]}" timeout "$TRY_TIMEOUT" unshare -m --propagation private sh -c \
 		'mount -t tmpfs nsguard-noproc /proc && exec "$@"' sh "$@" </dev/null
 }
 
@@ -661,10 +733,10 @@ noproc() {
 	mkdir -m 0755 "$TMP/bin"
 	ln -s "$NSGUARD" "$TMP/bin/runc"
 	set_policy ".runtime = \"$TMP/bin/runc\""
-	noproc "$NSGUARD" --root "$STATE" state nosuch
+	noproc -127 "$NSGUARD" --root "$STATE" state nosuch
 	[ "$status" -eq 127 ]
 	[[ "$output" == */proc/self/exe* ]]
-	noproc "$NSGUARD" --root "$STATE" run -b "$TMP/bundle" noproc-hard
+	noproc -127 "$NSGUARD" --root "$STATE" run -b "$TMP/bundle" noproc-hard
 	[ "$status" -eq 127 ]
 	[[ "$output" == */proc/self/exe* ]]
 	[ ! -e "$STATE/noproc-hard" ]
@@ -674,7 +746,7 @@ noproc() {
 	mkdir -m 0755 "$TMP/bin"
 	ln -s "$NSGUARD" "$TMP/bin/runc"
 	set_policy 'del(.runtime)'
-	noproc env PATH="$TMP/bin:$PATH" "$NSGUARD" --root "$STATE" state nosuch
+	noproc -127 env PATH="$TMP/bin:$PATH" "$NSGUARD" --root "$STATE" state nosuch
 	[ "$status" -eq 127 ]
 	[[ "$output" == */proc/self/exe* ]]
 }
@@ -683,11 +755,11 @@ noproc() {
 	mkdir -m 0755 "$TMP/bin"
 	ln -s "$NSGUARD" "$TMP/bin/runc"
 	set_policy ".runtime = \"$TMP/bin/runc\""
-	run timeout 10 "$NSGUARD" --root "$STATE" state nosuch
+	run -127 timeout 10 "$NSGUARD" --root "$STATE" state nosuch
 	[ "$status" -eq 127 ]
 	rm "$TMP/bin/runc"
 	cp "$NSGUARD" "$TMP/bin/runc"
-	run timeout 10 "$NSGUARD" --root "$STATE" state nosuch
+	run -127 timeout 10 "$NSGUARD" --root "$STATE" state nosuch
 	[ "$status" -eq 127 ]
 }
 
@@ -961,6 +1033,15 @@ no_host_root_map() {
 	set_policy .
 	ns_bundle "$TMP/b" net "$(join network "/run/netns/$name")"
 	attempt "$TMP/b" ipnetns
+	ran_in net "$(ns_id "/run/netns/$name" net)"
+}
+
+@test "bypass: legit: the same ip netns file as /var/run/netns/NAME runs, in that namespace" {
+	local name="nsg-bypass-$$-$BATS_TEST_NUMBER"
+	[ -L /var/run ] || skip "/var/run is not a symlink to /run here"
+	ip_netns "$name"
+	ns_bundle "$TMP/b" net "$(join network "/var/run/netns/$name")"
+	attempt "$TMP/b" varrun
 	ran_in net "$(ns_id "/run/netns/$name" net)"
 }
 
