@@ -170,17 +170,29 @@ static void find_exemptions(const struct policy *p, const struct spec *s,
 				ret[t] = e;
 }
 
+/* SPEC 4's user rule: a private user namespace whose mappings map host id 0
+ * gives the container's root the host root's identity on every file it can
+ * reach - it counts as sharing the host's user namespace. */
+static const char *maps_host_root(const struct spec *s, size_t t)
+{
+	return t == NS_USER && s->ns[t].state == SPEC_NS_PRIVATE ? spec_host_root_mapping(s) : NULL;
+}
+
 static bool is_shared(const struct spec *s, const bool host[NS_TYPE_COUNT], size_t t)
 {
-	return s->ns[t].state == SPEC_NS_INHERITED || (s->ns[t].state == SPEC_NS_JOINED && host[t]);
+	return s->ns[t].state == SPEC_NS_INHERITED || (s->ns[t].state == SPEC_NS_JOINED && host[t]) ||
+	       maps_host_root(s, t);
 }
 
 static char *how_shared(const struct spec *s, size_t t)
 {
 	cleanup_free char *path = NULL;
+	const char *id = maps_host_root(s, t);
 
 	if (s->ns[t].state == SPEC_NS_INHERITED)
 		return nsg_asprintf("no \"%s\" entry in linux.namespaces", ns_infos[t].name);
+	if (id)
+		return nsg_asprintf("linux.%sMappings maps host %s 0 into the container", id, id);
 	path = shown_all(s->ns[t].path);
 	return nsg_asprintf("path %s is the host's %s namespace", path, ns_infos[t].name);
 }

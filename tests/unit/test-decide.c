@@ -655,9 +655,63 @@ static void test_decision_free(void)
 	ok(d.message == NULL && d.how[NS_NETWORK] == NULL, "decision_free is idempotent");
 }
 
+static void map(struct spec *s, enum spec_idmap_kind k, uint32_t host_id, uint32_t size)
+{
+	struct spec_idmaps *m = &s->idmaps[k];
+
+	m->maps = nsg_realloc(m->maps, (m->n + 1) * sizeof(*m->maps));
+	m->maps[m->n++] = (struct spec_idmap){ 0, host_id, size };
+}
+
+/* SPEC 4's user rule: a private user namespace mapping host id 0 shares the host's. */
+static void test_user_mappings(void)
+{
+	static const struct {
+		uint32_t uid_host, uid_size, gid_host, gid_size;
+		const char *want, *how, *what;
+	} cases[] = {
+		{ 100000, 65536, 100000, 65536, "allowed", NULL, "remapped ids: private" },
+		{ 0, 65536, 100000, 65536, "refused", "linux.uidMappings maps host uid 0 into the container",
+		  "host uid 0 mapped" },
+		{ 100000, 65536, 0, 1, "refused", "linux.gidMappings maps host gid 0 into the container",
+		  "host gid 0 mapped" },
+		{ 0, 0, 100000, 1, "allowed", NULL, "size 0 maps nothing" },
+		{ 4294967295u, 2, 100000, 1, "refused", "linux.uidMappings maps host uid 0 into the container",
+		  "a range wrapping past 2^32 counts as covering 0" },
+	};
+	cleanup_policy struct policy p;
+
+	policy_defaults(&p);
+	p.ns_mode[NS_USER] = POLICY_ENFORCE;
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(cases); i++) {
+		cleanup_spec struct spec s;
+		cleanup_decision struct decision d;
+		cleanup_free char *name = NULL;
+
+		spec_private(&s);
+		map(&s, SPEC_IDMAP_UID, cases[i].uid_host, cases[i].uid_size);
+		map(&s, SPEC_IDMAP_GID, cases[i].gid_host, cases[i].gid_size);
+		run(&p, &s, no_host, &d, &name);
+		is_str(name, cases[i].want, "SPEC 4 user rule: %s", cases[i].what);
+		is_str(d.how[NS_USER], cases[i].how, "%s: how", cases[i].what);
+	}
+	{ /* a joined user namespace is judged by identity, not by its mappings */
+		cleanup_spec struct spec s;
+		cleanup_decision struct decision d;
+		cleanup_free char *name = NULL;
+
+		spec_private(&s);
+		join(&s, NS_USER, "/proc/1234/ns/user");
+		map(&s, SPEC_IDMAP_UID, 0, 1);
+		run(&p, &s, no_host, &d, &name);
+		is_str(name, "allowed", "SPEC 4: mappings of a joined user namespace are not the rule's");
+	}
+}
+
 int main(void)
 {
 	test_all_private();
+	test_user_mappings();
 	test_inherited_network();
 	test_joined();
 	test_each_enforced_type();
