@@ -8,6 +8,10 @@
  *  - empties its capability bounding set (while it still holds CAP_SETPCAP),
  *    sets no_new_privs, and clears its effective, permitted, inheritable and
  *    ambient sets: even uid 0 can then neither use nor regain a capability;
+ *  - caps its address space and data (RLIMIT_AS, RLIMIT_DATA) at what it
+ *    already uses plus a budget sized from the file, so a parser bug cannot
+ *    exhaust the host's memory (not under AddressSanitizer, whose shadow
+ *    memory needs terabytes of address space);
  *  - loads a seccomp filter that kills the whole process on any system call
  *    outside a short allow-list: memory management (never executable, never
  *    backed by a file, so an inherited descriptor cannot be read through
@@ -46,6 +50,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -384,7 +390,7 @@ enum child_exit {
 
 static const char *const child_exit_reasons[] = {
 	[CHILD_EXIT_CONFINE] = "it could not drop its capabilities or load its seccomp filter",
-	[CHILD_EXIT_SELFTEST] = "its capability self-test found a capability left",
+	[CHILD_EXIT_SELFTEST] = "its self-test found a capability or memory beyond its limit left",
 	[CHILD_EXIT_RESULT] = "it could not encode or write its result",
 };
 
@@ -536,6 +542,65 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/* What the parse may allocate beyond what the child already has: yajl's
+ * buffers, the decoded strings and the result, all bounded by the file. */
+static size_t memory_budget(size_t len)
+{
+	const size_t fixed = 64u << 20;
+
+	return len > (SIZE_MAX - fixed) / 16 ? SIZE_MAX : 16 * len + fixed;
+}
+
+static int set_limit(int resource, size_t used, size_t budget)
+{
+	rlim_t cap = used > (size_t)RLIM_INFINITY - budget ? RLIM_INFINITY - 1 : (rlim_t)(used + budget);
+	struct rlimit cur;
+
+	if (getrlimit(resource, &cur) < 0)
+		return -1;
+	if (cur.rlim_max != RLIM_INFINITY && cur.rlim_max < cap)
+		cap = cur.rlim_max;
+	cur.rlim_cur = cur.rlim_max = cap;
+	return setrlimit(resource, &cur);
+}
+
+/* RLIMIT_AS and RLIMIT_DATA at the current use (from /proc/self/statm, read
+ * before the filter forbids open) plus the budget. Without /proc the use is
+ * unknown: then a fixed, generous bound. */
+static int limit_memory(size_t len, bool selftest)
+{
+	unsigned long long size = 0, data = 0, ignored;
+	long page = sysconf(_SC_PAGESIZE);
+	size_t budget = memory_budget(len);
+	FILE *f;
+
+	if (page <= 0)
+		page = 4096;
+	f = fopen("/proc/self/statm", "re");
+	if (!f || fscanf(f, "%llu %llu %llu %llu %llu %llu", &size, &ignored, &ignored, &ignored, &ignored, &data) != 6)
+		size = data = (256ull << 20) / (unsigned long long)page;
+	if (f)
+		fclose(f);
+#ifndef SANDBOX_ASAN
+	if (set_limit(RLIMIT_AS, (size_t)(size * (unsigned long long)page), budget) < 0 ||
+	    set_limit(RLIMIT_DATA, (size_t)(data * (unsigned long long)page), budget) < 0)
+		return -1;
+	/* Self-test: twice the budget must be out of reach now. */
+	if (selftest) {
+		void *p = mmap(NULL, 2 * budget, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p != MAP_FAILED)
+			return 1;
+	}
+#else
+	(void)size;
+	(void)data;
+	(void)budget;
+	(void)selftest;
+#endif
+	return 0;
+}
+
 /* Never returns, and leaves through _exit(): stdio buffers inherited from
  * the parent must not be flushed a second time, nor atexit handlers run. */
 /* The annotation keys the parent wants back (NULL: all of them). */
@@ -554,6 +619,9 @@ __attribute__((noreturn)) static void child_main(int result_fd, const char *buf,
 	char *out;
 	int r;
 
+	r = limit_memory(len, selftest && strcmp(selftest, "memory") == 0);
+	if (r != 0)
+		_exit(r < 0 ? CHILD_EXIT_CONFINE : CHILD_EXIT_SELFTEST);
 	if (drop_capabilities(&dropped_bound) < 0)
 		_exit(CHILD_EXIT_CONFINE);
 	if (selftest && strcmp(selftest, "caps") == 0 && selftest_caps_dropped(dropped_bound) < 0)

@@ -518,6 +518,14 @@ static void test_confinement(void)
 	err.msg[0] = '\0';
 	is_int(sandbox_parse_spec(W(valid_config), &s, &err), 0, "the child holds no capability (%s)", err.msg);
 	ok(s.ns[NS_NETWORK].state == SPEC_NS_JOINED, "and still parses after the self-test");
+	spec_free(&s);
+
+	/* SPEC 11: RLIMIT_AS/RLIMIT_DATA sized from the file. The child tries to
+	 * map twice its budget and exits with the self-test status if it can. */
+	setenv("NSGUARD_SANDBOX_SELFTEST", "memory", 1);
+	err.msg[0] = '\0';
+	is_int(sandbox_parse_spec(W(valid_config), &s, &err), 0,
+	       "SPEC 11: the child cannot map memory beyond its limit (%s)", err.msg);
 	unsetenv("NSGUARD_SANDBOX_SELFTEST");
 }
 
