@@ -290,6 +290,12 @@ ip_netns() { # NAME: ip netns add, deleted in teardown
 	cwd_bundle "$TMP/b" network net "$NSDIR/net"
 	attempt "$TMP/b" nsdir-link-cwd
 	refused net "under /proc only"
+	# The same by a relative target.
+	ln -s ../../../proc/self/cwd/config.json "$NSDIR/rel"
+	rm -rf "$TMP/b"
+	cwd_bundle "$TMP/b" network net "$NSDIR/rel"
+	attempt "$TMP/b" nsdir-rel-cwd
+	refused net "under /proc only"
 }
 
 @test "bypass: /run/netns/../../proc/self/cwd/config.json is refused" {
@@ -1014,6 +1020,26 @@ no_host_root_map() {
 		[{"containerID": 0, "HostID": 0, "size": 65536}]|[{"containerID": 0, "hostID": 100000, "size": 65536}]
 		[{"containerID": 0, "hoſtID": 0, "size": 65536}]|[{"containerID": 0, "hostID": 100000, "size": 65536}]
 	EOF
+}
+
+@test "bypass: joining a user namespace that maps host uid 0 is refused under \"user\": \"enforce\"" {
+	# The spec's own mappings say 100000; the namespace it joins maps host uid
+	# 0 to its root, and that is what the container gets.
+	set_policy '.namespaces.user = "enforce"'
+	unshare -U sleep 300 </dev/null >/dev/null 2>&1 &
+	local pid=$!
+	PIDS+=("$pid")
+	for _ in $(seq 100); do
+		[ "$(readlink "/proc/$pid/ns/user")" = "$(host_ns user)" ] || break
+		sleep 0.05
+	done
+	echo "0 0 65536" >"/proc/$pid/uid_map"
+	echo "0 0 65536" >"/proc/$pid/gid_map"
+	user_bundle "$TMP/b" '[{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	edit_config "$TMP/b" "$(join user "/proc/$pid/ns/user")"
+	attempt "$TMP/b" user-joined-0
+	no_host_root_map
+	refused user "maps host uid 0" "host uid 0"
 }
 
 @test "bypass: a mapping that wraps around 2^32 never runs with host id 0" {
