@@ -873,6 +873,20 @@ one_clean_line() {
 	jq -r .msg "$TMP/json.log" >"$TMP/msg"
 	one_clean_line "$TMP/msg"
 	grep -qF '\x1b[32m\x0ansguard: allowed\x0d' "$TMP/msg"
+
+	# The same in a decision's own words: a file that is the host's namespace.
+	nsdir_policy
+	host_netns "$(printf '%s/h\033[31m\nx' "$NSDIR")"
+	rm -rf "$TMP/b"
+	make_bundle "$TMP/b" true
+	edit_config "$TMP/b" "$(join network "$(printf '%s/h\033[31m\nx' "$NSDIR")")"
+	to_err timeout 10 "$NSGUARD" --root "$STATE" --log "$TMP/host.log" --log-format json create -b "$TMP/b" esc-3
+	[ "$status" -eq 1 ]
+	one_clean_line "$TMP/err"
+	grep -qF "host's network namespace" "$TMP/err"
+	grep -qF 'h\x1b[31m\x0ax' "$TMP/err"
+	jq -r .msg "$TMP/host.log" >"$TMP/msg"
+	grep -qF 'h\x1b[31m\x0ax' "$TMP/msg"
 }
 
 @test "bypass: control bytes and invalid UTF-8 from argv and annotations are escaped" {
