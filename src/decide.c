@@ -1,14 +1,11 @@
 /* decide.c - see decide.h.
  *
  * Everything a message quotes from the spec (an annotation item, a namespace
- * path) is written by whoever starts the container. It goes into one line of
- * runc's log, which containerd reads back and shows to a user, and into the
- * audit trail: so a control character becomes '?' (no forged second log line),
- * and what is quoted from the annotation is bounded (no 16 MiB refusal).
+ * path) is written by whoever starts the container. What is quoted from the
+ * annotation is bounded here (no 16 MiB refusal); the bytes are kept as they
+ * are and escaped once, at the output edge (escape.h), like every other byte
+ * from outside.
  */
-#ifdef HAVE_CONFIG_H
-#include "config.h"
-#endif
 
 #include "decide.h"
 
@@ -53,7 +50,7 @@ __attribute__((format(printf, 2, 3))) static void line_add(struct line *l, const
 	l->len += (size_t)n;
 }
 
-/* s[0..len) as one line of at most max bytes (then "..."): control bytes become '?'. */
+/* s[0..len), at most max bytes of it (then "..."). */
 static char *shown(const char *s, size_t len, size_t max)
 {
 	bool cut = len > max;
@@ -61,11 +58,7 @@ static char *shown(const char *s, size_t len, size_t max)
 
 	if (cut)
 		len = max;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		ret[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
-	}
+	memcpy(ret, s, len);
 	memcpy(ret + len, cut ? "..." : "", cut ? 4 : 1);
 	return ret;
 }

@@ -7,10 +7,6 @@
  * the policy invalid, reported at its line: a typo in the file that guards the
  * host's namespaces must never silently weaken it.
  */
-#ifdef HAVE_CONFIG_H
-#include "config.h"
-#endif
-
 #include "policy.h"
 
 #include <errno.h>
@@ -128,19 +124,15 @@ static const char *const default_namespace_dirs[] = {
 	"/run/utsns", "/run/userns",	   "/run/containerd/io.containerd.grpc.v1.cri/netns",
 };
 
-/* Copy s[0..len) into dst for a message: quotes, backslashes and control
- * characters escaped or replaced (the message ends up in logs), long text cut. */
+/* Copy s[0..len) into dst for a message, long text cut (without cutting a
+ * UTF-8 sequence in half). The bytes are kept: they are escaped once, at the
+ * output edge (escape.h). */
 static const char *show(char *dst, size_t size, const char *s, size_t len)
 {
 	size_t o = 0, i;
 
-	for (i = 0; i < len && o + 5 < size && i < SHOWN_MAX; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch == '"' || ch == '\\')
-			dst[o++] = '\\';
-		dst[o++] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
-	}
+	for (i = 0; i < len && o + 5 < size && i < SHOWN_MAX; i++)
+		dst[o++] = s[i];
 	if (i < len) {
 		while (o > 0 && ((unsigned char)dst[o - 1] & 0xc0) == 0x80)
 			o--; /* do not cut a UTF-8 sequence in half */

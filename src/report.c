@@ -116,7 +116,9 @@ int report_log(const struct report_target *to, enum report_level level, const ch
 	size_t len = strlen(record);
 	ssize_t n;
 
-	fd = open(to->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	/* O_NONBLOCK: a FIFO without a reader in place of the log fails at once
+	 * instead of hanging nsguard (and the engine waiting on it). */
+	fd = open(to->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0644);
 	if (fd < 0)
 		return nsg_fail(err, "cannot open log file %s: %s", to->log, strerror(errno));
 	n = write(fd, record, len);
@@ -212,7 +214,8 @@ char *report_audit_json(const struct audit_entry *e, time_t t, long caller_pid, 
  * /var/log/nsguard) on first use, so that installing needs no extra step. */
 static int open_audit(const char *file)
 {
-	const int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
+	/* O_NONBLOCK: never wait on a FIFO standing where the audit file should be. */
+	const int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK;
 	cleanup_free char *dir = NULL;
 	int fd = open(file, flags, 0600);
 	char *slash;

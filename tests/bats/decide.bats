@@ -63,6 +63,7 @@ fake-runtime stderr" ]
 	[ "$output" = "fake-runtime stdout
 fake-runtime stderr" ]
 	last_audit | jq -e '.decision == "warned" and .shared[0].type == "user" and .shared[0].verdict == "warned"'
+	rm -f "$REC"/*
 	write_policy "$(policy_json '"namespaces": {"user": "enforce"}')"
 	run "$NSGUARD" create --bundle "$B" c1
 	assert_refused "shares the host's user namespace (no \"user\" entry in linux.namespaces)"
@@ -341,4 +342,20 @@ fake-runtime stderr" ]
 	join "/proc/$NSPID/ns/net"
 	run "$NSGUARD" create --bundle "$B" c1
 	[ "$status" -eq 0 ]
+}
+
+@test "a FIFO as audit file or as --log never hangs nsguard (SPEC 10)" {
+	mkfifo "$TMP/audit.fifo" "$TMP/log.fifo"
+	write_policy "{\"runtime\": \"$FAKE_RUNTIME\", \"audit\": {\"syslog\": false, \"file\": \"$TMP/audit.fifo\"}}"
+	make_config "$B" '.'
+	run timeout 10 "$NSGUARD" create --bundle "$B" c1
+	[ "$status" -eq 0 ]
+	[ -e "$REC/argv" ]
+	rm -f "$REC"/*
+	make_config "$B" "$(drop_ns network)"
+	run timeout 10 "$NSGUARD" --log "$TMP/log.fifo" create --bundle "$B" c1
+	[ "$status" -eq 1 ]
+	[[ "${lines[0]}" == *"shares the host's network namespace"* ]]
+	[[ "${lines[1]}" == *"cannot open log file $TMP/log.fifo"* ]]
+	assert_not_executed
 }

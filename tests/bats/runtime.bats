@@ -64,3 +64,11 @@ teardown() { teardown_nsguard; }
 	[ "${lines[2]}" = "runtime: $FAKE_RUNTIME" ]
 	assert_not_executed
 }
+
+@test "nsguard version escapes what comes from outside (SPEC 8)" {
+	mkdir "$TMP/p"$'\n'"q"
+	printf '{\n' >"$TMP/p"$'\n'"q/policy.json"
+	NSGUARD_POLICY="$TMP/p"$'\n'"q/policy.json" run "$NSGUARD" version
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[1]}" == "policy: $TMP/p\\x0aq/policy.json (invalid: "* ]]
+}
