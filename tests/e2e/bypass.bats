@@ -268,7 +268,7 @@ ip_netns() { # NAME: ip netns add, deleted in teardown
 		run timeout "$TRY_TIMEOUT" "$NSGUARD" --root "$STATE" run -b "$TMP/b" "fd-$i" <"$TMP/privnet"
 		# /dev is no namespace_dir: that alone refuses /dev/stdin and /dev/fd.
 		why=("under /proc only")
-		[[ "$p" != /dev/* ]] || why+=(namespace_dirs)
+		[[ "$p" != /dev/* ]] || why+=("policy's namespace_dirs")
 		refused net "${why[@]}" || {
 			echo "vector: $p" >&2
 			return 1
@@ -281,7 +281,7 @@ ip_netns() { # NAME: ip netns add, deleted in teardown
 	ln -s /proc/self/cwd/config.json "$TMP/links/net"
 	cwd_bundle "$TMP/b" network net "$TMP/links/net"
 	attempt "$TMP/b" link-cwd
-	refused net "under /proc only" "namespace_dirs"
+	refused net "under /proc only" "policy's namespace_dirs"
 }
 
 @test "bypass: a symlink in namespace_dirs to /proc/self/cwd/config.json is refused" {
@@ -325,7 +325,7 @@ ip_netns() { # NAME: ip netns add, deleted in teardown
 	MOUNTS+=("$TMP/proc2")
 	cwd_bundle "$TMP/b" network net "$TMP/proc2/self/cwd/config.json"
 	attempt "$TMP/b" proc2
-	refused net "under /proc only" "namespace_dirs" "procfs"
+	refused net "under /proc only" "policy's namespace_dirs" "procfs"
 }
 
 @test "bypass: a procfs mounted inside namespace_dirs cannot lead to /proc/self/cwd" {
@@ -351,7 +351,7 @@ ip_netns() { # NAME: ip netns add, deleted in teardown
 	echo not-a-namespace >"$TMP/plain"
 	ns_bundle "$TMP/b" net "$(join network "$TMP/plain")"
 	attempt "$TMP/b" plain-out
-	refused net "is not a network namespace" "namespace_dirs"
+	refused net "is not a network namespace" "policy's namespace_dirs"
 }
 
 @test "bypass: a directory as network namespace is refused" {
@@ -376,7 +376,7 @@ ip_netns() { # NAME: ip netns add, deleted in teardown
 @test "bypass: /dev/null as network namespace is refused" {
 	ns_bundle "$TMP/b" net "$(join network /dev/null)"
 	attempt "$TMP/b" devnull
-	refused net "is not a network namespace" "namespace_dirs"
+	refused net "is not a network namespace" "policy's namespace_dirs"
 }
 
 @test "bypass: a missing namespace path is refused" {
@@ -444,11 +444,11 @@ ip_netns() { # NAME: ip netns add, deleted in teardown
 	ln -s "$TMP/privnet" "$TMP/swap/link"
 	ns_bundle "$TMP/b" net "$(join network "$TMP/swap/link")"
 	attempt "$TMP/b" outside
-	refused net "namespace_dirs"
+	refused net "policy's namespace_dirs"
 	rm -rf "$TMP/b"
 	ns_bundle "$TMP/b" net "$(join network "$TMP/privnet")"
 	attempt "$TMP/b" outside-file
-	refused net "namespace_dirs"
+	refused net "policy's namespace_dirs"
 }
 
 @test "bypass: swapping a symlink between a private and the host's netns: 20 tries, all refused" {
@@ -468,7 +468,7 @@ ip_netns() { # NAME: ip netns add, deleted in teardown
 	local i
 	for i in $(seq 20); do
 		attempt "$TMP/b" "race-$i"
-		refused net "namespace_dirs" || {
+		refused net "policy's namespace_dirs" || {
 			echo "try $i" >&2
 			return 1
 		}
@@ -483,7 +483,7 @@ ip_netns() { # NAME: ip netns add, deleted in teardown
 	ln -s "$TMP/swap/link" "$NSDIR/out"
 	ns_bundle "$TMP/b" net "$(join network "$NSDIR/out")"
 	attempt "$TMP/b" nsdir-out
-	refused net "namespace_dirs"
+	refused net "policy's namespace_dirs"
 }
 
 @test "bypass: namespace_dirs that others can write or own do not make a file safe" {
@@ -722,7 +722,7 @@ noproc() {
 	cd "$TMP/b"
 	LAST_ID=noproc-1
 	noproc "$NSGUARD" --root "$STATE" run -b "$TMP/b" noproc-1
-	refused net "no reference" "/proc" "namespace_dirs" "cannot be examined"
+	refused net "no reference" "/proc" "policy's namespace_dirs" "cannot be examined"
 }
 
 @test "bypass: without /proc a joined path in namespace_dirs is refused: no reference" {
@@ -732,7 +732,7 @@ noproc() {
 	cd "$TMP/b"
 	LAST_ID=noproc-2
 	noproc "$NSGUARD" --root "$STATE" run -b "$TMP/b" noproc-2
-	refused net "no reference" "/proc" "cannot be examined"
+	refused net "no reference" "cannot be compared with the host's network namespace"
 }
 
 @test "bypass: hard mode without /proc: runtime -> nsguard exits 127, never loops" {
