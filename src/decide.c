@@ -168,7 +168,11 @@ static void find_exemptions(const struct policy *p, const struct spec *s,
  * reach - it counts as sharing the host's user namespace. */
 static const char *maps_host_root(const struct spec *s, size_t t)
 {
-	return t == NS_USER && s->ns[t].state == SPEC_NS_PRIVATE ? spec_host_root_mapping(s) : NULL;
+	if (t != NS_USER)
+		return NULL;
+	if (s->ns[t].state == SPEC_NS_JOINED)
+		return s->ns[t].joined_maps_host_root;
+	return s->ns[t].state == SPEC_NS_PRIVATE ? spec_host_root_mapping(s) : NULL;
 }
 
 static bool is_shared(const struct spec *s, const bool host[NS_TYPE_COUNT], size_t t)
@@ -184,6 +188,8 @@ static char *how_shared(const struct spec *s, size_t t)
 
 	if (s->ns[t].state == SPEC_NS_INHERITED)
 		return nsg_asprintf("no \"%s\" entry in linux.namespaces", ns_infos[t].name);
+	if (id && s->ns[t].state == SPEC_NS_JOINED)
+		return nsg_asprintf("path %s is a user namespace that maps host %s 0", s->ns[t].path, id);
 	if (id)
 		return nsg_asprintf("linux.%sMappings maps host %s 0 into the container", id, id);
 	path = shown_all(s->ns[t].path);

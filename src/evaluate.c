@@ -27,8 +27,7 @@ static int read_config(const struct evaluation *e, char **ret_buf, size_t *ret_l
  * are not examined; any other joined path that cannot be judged with
  * certainty - no reference identity (no /proc), not a namespace of its type,
  * a path runc init would resolve differently - is a refusal. */
-static int find_host_namespaces(const struct policy *p, const struct spec *s, bool host[NS_TYPE_COUNT],
-				struct nsg_err *err)
+static int find_host_namespaces(const struct policy *p, struct spec *s, bool host[NS_TYPE_COUNT], struct nsg_err *err)
 {
 	cleanup_zone struct pathtrust_zone zone = { 0 };
 	bool as_root = geteuid() == 0;
@@ -54,6 +53,7 @@ static int find_host_namespaces(const struct policy *p, const struct spec *s, bo
 		if (nsid_of_joined(s->ns[t].path, (enum ns_type)t, as_root ? &zone : NULL, &id, err) < 0)
 			return -1;
 		host[t] = nsid_is_host(&ref, (enum ns_type)t, &id);
+		s->ns[t].joined_maps_host_root = id.maps_host_root;
 	}
 	return 0;
 }

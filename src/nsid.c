@@ -2,12 +2,17 @@
 #include "nsid.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
 #include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 
 static bool read_ns(const char *proc_root, const char *pid, const char *name, struct nsid *ret)
 {
@@ -47,18 +52,19 @@ bool nsid_is_host(const struct nsid_host *host, enum ns_type t, const struct nsi
 	return (host->have_self[t] && same(&host->self[t], id)) || (host->have_init[t] && same(&host->init[t], id));
 }
 
-/* The namespace type of fd, by name for messages; NULL if it is none. */
-static const char *type_of(int fd, int *ret_flag)
+/* The namespace type of fd, or -1 if it is none. */
+static int type_of(int fd)
 {
 	struct statfs sfs;
+	int flag;
 
 	if (fstatfs(fd, &sfs) < 0 || (unsigned long)sfs.f_type != NSFS_MAGIC)
-		return NULL;
-	*ret_flag = ioctl(fd, NS_GET_NSTYPE);
+		return -1;
+	flag = ioctl(fd, NS_GET_NSTYPE);
 	for (size_t t = 0; t < NS_TYPE_COUNT; t++)
-		if (ns_infos[t].clone_flag == *ret_flag)
-			return ns_infos[t].name;
-	return NULL;
+		if (ns_infos[t].clone_flag == flag)
+			return (int)t;
+	return -1;
 }
 
 /* "a network", "an ipc": messages read as sentences. */
@@ -71,30 +77,111 @@ static const char *with_article(enum ns_type t)
 	return buf[t];
 }
 
+/* Read a /proc/<pid>/[ug]id_map (st_size 0: read to EOF) into m. */
+static int read_idmap(pid_t pid, const char *name, struct spec_idmaps *m, struct nsg_err *err)
+{
+	cleanup_free char *path = nsg_asprintf("/proc/%ld/%s", (long)pid, name);
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	char buf[16384];
+	size_t len = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return nsg_fail_errno(err, errno, "%s: %s", path, strerror(errno));
+	while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	if (n < 0)
+		return nsg_fail_errno(err, errno, "%s: %s", path, strerror(errno));
+	buf[len] = '\0';
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		unsigned long long in, out, count;
+
+		if (sscanf(line, "%llu %llu %llu", &in, &out, &count) != 3 || in > UINT32_MAX || out > UINT32_MAX ||
+		    count > UINT32_MAX)
+			return nsg_fail(err, "%s: cannot read the line \"%s\"", path, line);
+		m->maps = nsg_realloc(m->maps, (m->n + 1) * sizeof(*m->maps));
+		m->maps[m->n++] = (struct spec_idmap){ (uint32_t)in, (uint32_t)out, (uint32_t)count };
+	}
+	return 0;
+}
+
+/* Which ids ("uid", "gid") the user namespace fd maps nsguard's id 0 into, or
+ * NULL. A child joins it; the parent reads the child's maps, whose second
+ * column is then in nsguard's own user namespace - the host's ids. Failing to
+ * tell is an error: the caller refuses. */
+static int userns_root_mapping(int fd, const char **ret, struct nsg_err *err)
+{
+	cleanup_spec struct spec maps = { 0 };
+	cleanup_close int rfd = -1;
+	struct stat st, self;
+	int p[2], r = 0;
+	pid_t pid;
+	char c;
+
+	*ret = NULL;
+	/* nsguard's own user namespace cannot be joined (EINVAL), and needs no
+	 * maps: it is the host's, which the identity comparison finds. */
+	if (fstat(fd, &st) == 0 && stat("/proc/self/ns/user", &self) == 0 && st.st_dev == self.st_dev &&
+	    st.st_ino == self.st_ino)
+		return 0;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return nsg_fail_errno(err, errno, "cannot create a pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		if (setns(fd, CLONE_NEWUSER) < 0 || write(p[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	rfd = p[0];
+	if (pid < 0)
+		return nsg_fail_errno(err, errno, "cannot fork: %s", strerror(errno));
+	if (read(rfd, &c, 1) != 1)
+		r = nsg_fail(err, "cannot join it to read its id mappings");
+	else if (read_idmap(pid, "uid_map", &maps.idmaps[SPEC_IDMAP_UID], err) < 0 ||
+		 read_idmap(pid, "gid_map", &maps.idmaps[SPEC_IDMAP_GID], err) < 0)
+		r = -1;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0); /* ECHILD if the caller ignores SIGCHLD: reaped already */
+	if (r == 0)
+		*ret = spec_host_root_mapping(&maps);
+	return r;
+}
+
 int nsid_of_joined(const char *path, enum ns_type t, const struct pathtrust_zone *zone, struct nsid *ret,
 		   struct nsg_err *err)
 {
 	struct pathtrust_result r;
 	cleanup_close int fd = -1;
-	const char *is = NULL;
-	int flag = 0;
 	struct stat st;
+	int is;
 
+	ret->maps_host_root = NULL;
 	if (pathtrust_open(path, zone ? PATHTRUST_OWNERS : 0, zone, &r, err) < 0) {
-		if (err->errnum == EINVAL || err->errnum == ENOTDIR)
-			return nsg_fail(err, "path %s is not %s namespace (%s)", path, with_article(t), err->msg);
-		return nsg_prefix(err,
-				  err->errnum ? "namespace path %s cannot be examined: " : "namespace path %s: ", path);
+		char why[NSG_ERR_MAX];
+
+		if (err->errnum != EINVAL && err->errnum != ENOTDIR)
+			return nsg_prefix(
+				err,
+				err->errnum ? "namespace path %s cannot be examined: " : "namespace path %s: ", path);
+		snprintf(why, sizeof(why), "%s", err->msg);
+		return nsg_fail(err, "path %s is not %s namespace (%s)", path, with_article(t), why);
 	}
 	fd = r.fd;
-	is = type_of(fd, &flag);
-	if (!is || flag != ns_infos[t].clone_flag)
-		return nsg_fail(err, "path %s is not %s namespace%s%s%s", path, with_article(t), is ? " (it is a " : "",
-				is ? is : "", is ? " namespace)" : "");
+	is = type_of(fd);
+	if (is < 0)
+		return nsg_fail(err, "path %s is not %s namespace", path, with_article(t));
+	if (is != (int)t)
+		return nsg_fail(err, "path %s is not %s namespace (it is %s namespace)", path, with_article(t),
+				with_article((enum ns_type)is));
 	if (fstat(fd, &st) < 0)
 		return nsg_fail_errno(err, errno, "namespace path %s cannot be examined: %s", path, strerror(errno));
 	ret->dev = st.st_dev;
 	ret->ino = st.st_ino;
+	if (t == NS_USER && userns_root_mapping(fd, &ret->maps_host_root, err) < 0)
+		return nsg_prefix(err, "user namespace path %s: cannot tell whether it maps host id 0: ", path);
 	return 0;
 }
 

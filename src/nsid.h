@@ -18,11 +18,15 @@
 
 #include "nstype.h"
 #include "pathtrust.h"
+#include "spec.h"
 #include "util.h"
 
 struct nsid {
 	dev_t dev;
 	ino_t ino;
+	/* nsid_of_joined() of a user namespace: "uid" or "gid" when it maps
+	 * nsguard's (the host's) id 0, else NULL (SPEC 4's user rule). */
+	const char *maps_host_root;
 };
 
 /* The reference identities: nsguard's own namespaces and PID 1's where readable. */
@@ -48,7 +52,9 @@ bool nsid_is_host(const struct nsid_host *host, enum ns_type t, const struct nsi
  * is non-NULL when nsguard runs as root: then owners and modes on the way are
  * checked too, and the path may only go where the zone allows (the policy's
  * namespace_dirs, see pathtrust.h). Fails with a message naming the path for
- * anything else. */
+ * anything else. For a user namespace it also tells whether it maps host id
+ * 0 (a child joins it to read its maps): a joined user namespace that does is
+ * no less the host root's identity than a private one that does. */
 int nsid_of_joined(const char *path, enum ns_type t, const struct pathtrust_zone *zone, struct nsid *ret,
 		   struct nsg_err *err);
 

@@ -31,6 +31,9 @@ enum spec_ns_state {
 struct spec_ns {
 	enum spec_ns_state state;
 	char *path; /* SPEC_NS_JOINED only: the path as written (absolute) */
+	/* A joined user namespace that maps host id 0: "uid" or "gid". Not read
+	 * from the file: evaluate.c sets it from the namespace itself. */
+	const char *joined_maps_host_root;
 };
 
 enum spec_idmap_kind {

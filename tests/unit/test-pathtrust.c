@@ -205,6 +205,69 @@ static void test_files(void)
 	       "SPEC 11: no per-process /proc entry for files either");
 }
 
+/* A child in a user namespace of its own whose uid_map the parent writes. */
+static pid_t userns_child(const char *uid_map)
+{
+	int p[2];
+	char c;
+	pid_t pid;
+	cleanup_free char *path = NULL;
+	FILE *f;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		if (unshare(CLONE_NEWUSER) < 0 || write(p[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	if (pid < 0 || read(p[0], &c, 1) != 1) {
+		close(p[0]);
+		return -1;
+	}
+	close(p[0]);
+	path = nsg_asprintf("/proc/%ld/uid_map", (long)pid);
+	f = fopen(path, "we");
+	if (!f || fputs(uid_map, f) < 0 || fclose(f) != 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return pid;
+}
+
+/* SPEC 4's user rule for a joined user namespace: read from the namespace. */
+static void test_joined_userns(void)
+{
+	static const struct {
+		const char *uid_map, *want, *what;
+	} ucases[] = {
+		{ "0 0 1\n", "uid", "a joined user namespace that maps host uid 0" },
+		{ "0 100000 65536\n", NULL, "a joined user namespace mapped from 100000" },
+	};
+
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(ucases); i++) {
+		pid_t pid = geteuid() == 0 ? userns_child(ucases[i].uid_map) : -1;
+		struct nsg_err err = { .msg = "" };
+		cleanup_free char *path = NULL;
+		struct nsid id;
+
+		if (pid < 0) {
+			ok(1, "# SKIP %s (needs root)", ucases[i].what);
+			continue;
+		}
+		path = nsg_asprintf("/proc/%ld/ns/user", (long)pid);
+		is_int(nsid_of_joined(path, NS_USER, NULL, &id, &err), 0, "SPEC 4: %s is examined (%s)", ucases[i].what,
+		       err.msg);
+		is_str(id.maps_host_root, ucases[i].want, "SPEC 4: %s", ucases[i].what);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
 int main(void)
 {
 	if (!mkdtemp(root))
@@ -213,6 +276,7 @@ int main(void)
 	make_tree();
 	test_joined();
 	test_files();
+	test_joined_userns();
 	if (child > 0) {
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);

@@ -114,9 +114,10 @@ static void rich_spec(struct spec *s)
 	char *big = nsg_malloc(70001);
 
 	*s = (struct spec){ .has_linux = true };
-	s->ns[NS_NETWORK] = (struct spec_ns){ SPEC_NS_JOINED, nsg_strdup("/proc/1/ns/net") };
+	s->ns[NS_NETWORK] = (struct spec_ns){ .state = SPEC_NS_JOINED, .path = nsg_strdup("/proc/1/ns/net") };
 	s->ns[NS_PID].state = SPEC_NS_PRIVATE;
-	s->ns[NS_USER] = (struct spec_ns){ SPEC_NS_JOINED, nsg_strdup("/odd \x01\x7f\xff\xc3\xa9\n path") };
+	s->ns[NS_USER] =
+		(struct spec_ns){ .state = SPEC_NS_JOINED, .path = nsg_strdup("/odd \x01\x7f\xff\xc3\xa9\n path") };
 	s->ns[NS_TIME].state = SPEC_NS_PRIVATE;
 	add_idmap(s, SPEC_IDMAP_UID, 0, 100000, 65536);
 	add_idmap(s, SPEC_IDMAP_UID, 65536, 0, 1);
