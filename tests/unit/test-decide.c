@@ -372,9 +372,12 @@ static void test_exemption_glob(void)
 	cleanup_decision struct decision d;
 	cleanup_free char *name = NULL;
 
-	policy_defaults(&p);
-	free(p.exemptions[0].match[0].glob);
-	p.exemptions[0].match[0].glob = strdup("kube-sys*");
+	static const char json[] = "{\"exemptions\": [{\"name\": \"kube-system\", \"allow\": [\"network\", \"pid\"],"
+				   " \"match\": {\"io.kubernetes.cri.sandbox-namespace\": \"kube-sys*\"}}]}";
+	struct nsg_err err = { .msg = "" };
+
+	/* SPEC 5: no built-in exemption any more; the rule comes from a policy file. */
+	is_int(policy_parse(json, strlen(json), &p, &err), 0, "a glob exemption parses (%s)", err.msg);
 	spec_private(&s);
 	inherit(&s, NS_NETWORK);
 	inherit(&s, NS_PID);
@@ -415,6 +418,17 @@ static void test_exemption_two_rules(void)
 	is_str(name2, "allowed-by-exemption:ops", "both rules match: exempted");
 }
 
+/* The kube-system rule that once was built in (SPEC 5: now only in a policy file). */
+static void kube_system_policy(struct policy *p)
+{
+	static const char json[] = "{\"exemptions\": [{\"name\": \"kube-system\", \"allow\": [\"network\", \"pid\"],"
+				   " \"match\": {\"io.kubernetes.cri.sandbox-namespace\": \"kube-system\"}}]}";
+	struct nsg_err err = { .msg = "" };
+
+	if (policy_parse(json, strlen(json), p, &err) < 0)
+		ok(0, "the kube-system policy parses (%s)", err.msg);
+}
+
 static void test_exemption_lacks_type(void)
 {
 	cleanup_policy struct policy p;
@@ -422,7 +436,7 @@ static void test_exemption_lacks_type(void)
 	cleanup_decision struct decision d;
 	cleanup_free char *name = NULL;
 
-	policy_defaults(&p);
+	kube_system_policy(&p);
 	spec_private(&s);
 	inherit(&s, NS_NETWORK);
 	inherit(&s, NS_IPC);
@@ -442,7 +456,7 @@ static void test_annotation_beats_exemption(void)
 	cleanup_decision struct decision d;
 	cleanup_free char *name = NULL;
 
-	policy_defaults(&p);
+	kube_system_policy(&p);
 	spec_private(&s);
 	inherit(&s, NS_NETWORK);
 	inherit(&s, NS_IPC);
