@@ -1,18 +1,33 @@
 /* evaluate.c - see evaluate.h */
 #include "evaluate.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "nsid.h"
 #include "pathtrust.h"
 #include "sandbox.h"
+
+/* runc reads a relative bundle from its real current directory, which is not
+ * always what getcwd()'s name leads to (a mount over it, a rename). Is the
+ * file nsguard opened the one relative names from the current directory?
+ * fstatat() neither opens nor blocks. */
+static bool same_file_at_cwd(int fd, const char *relative)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && fstatat(AT_FDCWD, relative, &b, 0) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
 
 /* config.json as runc will read it (after chdir(bundle), open("config.json")),
  * through the one path-trust function: as root, the bundle, config.json and
  * every directory and symlink on the way must be root's and writable by
  * nobody else, so nobody but root can swap the file between nsguard's read
  * and runc's. Opened without blocking: a FIFO is refused, never waited on. */
-static int read_config(const struct evaluation *e, char **ret_buf, size_t *ret_len, struct nsg_err *err)
+static int read_config(const struct evaluation *e, const char *relative, char **ret_buf, size_t *ret_len,
+		       struct nsg_err *err)
 {
 	struct pathtrust_result r;
 	cleanup_close int fd = -1;
@@ -20,6 +35,11 @@ static int read_config(const struct evaluation *e, char **ret_buf, size_t *ret_l
 	if (pathtrust_open(e->config_path, geteuid() == 0 ? PATHTRUST_OWNERS : 0, NULL, &r, err) < 0)
 		return err->errnum ? nsg_prefix(err, "cannot read %s: ", e->config_path) : -1;
 	fd = r.fd;
+	if (relative && !same_file_at_cwd(fd, relative))
+		return nsg_fail(err,
+				"%s is not the file %s names from the current directory (something is mounted over "
+				"it?): runc would read another config.json",
+				e->config_path, relative);
 	return nsg_read_fd(fd, e->config_path, SPEC_MAX_SIZE, ret_buf, ret_len, err);
 }
 
@@ -80,12 +100,17 @@ static const char **annotation_keys(const struct policy *p, size_t *ret_n)
 int evaluate(const struct policy *p, const char *path, bool config_given, struct evaluation *ret, struct nsg_err *err)
 {
 	cleanup_free char *buf = NULL;
+	cleanup_free char *relative = NULL;
 	cleanup_free const char **keys = NULL;
 	size_t n_keys = 0;
 	bool host[NS_TYPE_COUNT];
 	size_t len = 0;
 
 	memset(ret, 0, sizeof(*ret));
+	if (!path || path[0] != '/')
+		relative = config_given	     ? nsg_strdup(path)
+			   : !path || !*path ? nsg_strdup("config.json")
+					     : nsg_asprintf("%s/config.json", path);
 	if (config_given) {
 		if (nsg_absolute(path, &ret->config_path, err) < 0)
 			return -1;
@@ -96,7 +121,7 @@ int evaluate(const struct policy *p, const char *path, bool config_given, struct
 			return nsg_prefix(err, "bundle: ");
 		ret->config_path = nsg_asprintf("%s/config.json", ret->bundle);
 	}
-	if (read_config(ret, &buf, &len, err) < 0)
+	if (read_config(ret, relative, &buf, &len, err) < 0)
 		return -1;
 	keys = annotation_keys(p, &n_keys);
 	if (sandbox_parse_spec_keep(buf, len, keys, n_keys, &ret->spec, err) < 0)

@@ -143,6 +143,10 @@ static int userns_root_mapping(int fd, const char **ret, struct nsg_err *err)
 	else if (read_idmap(pid, "uid_map", &maps.idmaps[SPEC_IDMAP_UID], err) < 0 ||
 		 read_idmap(pid, "gid_map", &maps.idmaps[SPEC_IDMAP_GID], err) < 0)
 		r = -1;
+	else if (maps.idmaps[SPEC_IDMAP_UID].n == 0 || maps.idmaps[SPEC_IDMAP_GID].n == 0)
+		/* A map is written once: an empty one could still be written to
+		 * map host id 0 between nsguard's check and runc's join. */
+		r = nsg_fail(err, "its id maps are not written yet, and could still be made to map host id 0");
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0); /* ECHILD if the caller ignores SIGCHLD: reaped already */
 	if (r == 0)

@@ -539,6 +539,20 @@ ip_netns() { # NAME: ip netns add, deleted in teardown
 	refused net "owned by uid 1000"
 }
 
+@test "bypass: a relative bundle whose directory is mounted over is judged by what runc reads" {
+	# nsguard names the cwd with getcwd(); runc opens config.json relative to
+	# the real cwd, which a mount over that name hides from the name.
+	ns_bundle "$TMP/A" net '.linux.namespaces |= map(select(.type != "network"))'
+	ns_bundle "$TMP/b" net
+	cd "$TMP/A"
+	mount --bind "$TMP/b" "$TMP/A"
+	MOUNTS+=("$TMP/A")
+	LAST_ID=overmount
+	run timeout "$TRY_TIMEOUT" "$NSGUARD" --root "$STATE" run overmount </dev/null
+	umount "$TMP/A"
+	refused net "is not the file config.json names from the current directory"
+}
+
 @test "bypass: a bundle reached through a tenant-owned directory and .. is refused" {
 	# $TMP/tenant/sub/../../b is $TMP/b now, but the tenant can move sub.
 	mkdir -m 0755 -p "$TMP/tenant/sub"
@@ -1060,6 +1074,23 @@ no_host_root_map() {
 	attempt "$TMP/b" user-joined-0
 	no_host_root_map
 	refused user "maps host uid 0" "host uid 0"
+}
+
+@test "bypass: joining a user namespace whose maps are not written yet is refused" {
+	# Root could write 0 0 65536 to them between nsguard's check and runc's
+	# join (a map is written once: a written one is final, an empty one not).
+	unshare -U sleep 300 </dev/null >/dev/null 2>&1 &
+	local pid=$!
+	PIDS+=("$pid")
+	for _ in $(seq 100); do
+		[ "$(readlink "/proc/$pid/ns/user")" = "$(host_ns user)" ] || break
+		sleep 0.05
+	done
+	set_policy '.namespaces.user = "enforce"'
+	user_bundle "$TMP/b" '[{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	edit_config "$TMP/b" "$(join user "/proc/$pid/ns/user")"
+	attempt "$TMP/b" user-joined-empty
+	refused user "maps are not written yet"
 }
 
 @test "bypass: a mapping that wraps around 2^32 never runs with host id 0" {
