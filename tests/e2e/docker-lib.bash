@@ -13,8 +13,11 @@
 
 # The docker CLI of the docker.io package (a newer CLI elsewhere on PATH would
 # still work, but the tests are about Docker 20.10 as Debian ships it).
+# An instance whose DIR/docker.cli names another CLI uses that one.
 dk_cli() {
-	if [ -x /usr/bin/docker ]; then
+	if [ -n "${1:-}" ] && [ -s "$1/docker.cli" ]; then
+		cat "$1/docker.cli"
+	elif [ -x /usr/bin/docker ]; then
 		echo /usr/bin/docker
 	else
 		command -v docker
@@ -75,8 +78,12 @@ dk_prepare() {
 
 # dk_env DIR: the environment of both daemons (and so of containerd's shims
 # and of every runc they start): hard mode's PATH and the instance's policy.
+# DIR/bin.path, if there, holds directories (of other engine binaries) that
+# come right after hardbin.
 dk_env() {
-	echo "PATH=$1/hardbin:$PATH" "NSGUARD_POLICY=$1/policy.json"
+	local extra=""
+	[ ! -s "$1/bin.path" ] || extra="$(cat "$1/bin.path"):"
+	echo "PATH=$1/hardbin:$extra$PATH" "NSGUARD_POLICY=$1/policy.json"
 }
 
 # dk_start_containerd DIR
@@ -123,8 +130,9 @@ dk_wait() {
 			tail -n 30 "$dir/$what.log" >&2
 			return 1
 		fi
+		# shellcheck disable=SC2046
 		case $what in
-		containerd) [ -S "$dir/containerd.sock" ] && ctr --address "$dir/containerd.sock" version >/dev/null 2>&1 && return 0 ;;
+		containerd) [ -S "$dir/containerd.sock" ] && env $(dk_env "$dir") ctr --address "$dir/containerd.sock" version >/dev/null 2>&1 && return 0 ;;
 		dockerd) [ -S "$dir/docker.sock" ] && dk "$dir" version >/dev/null 2>&1 && return 0 ;;
 		esac
 		sleep 0.1
@@ -138,7 +146,7 @@ dk_wait() {
 dk() {
 	local dir="$1"
 	shift
-	DOCKER_HOST="unix://$dir/docker.sock" DOCKER_CONFIG="$dir/cli" timeout "${DK_TIMEOUT:-120}" "$(dk_cli)" "$@"
+	DOCKER_HOST="unix://$dir/docker.sock" DOCKER_CONFIG="$dir/cli" timeout "${DK_TIMEOUT:-120}" "$(dk_cli "$dir")" "$@"
 }
 
 # dk_start DIRS...: both daemons of every (dk_prepare'd) DIR, the instances
