@@ -1,10 +1,15 @@
 #!/usr/bin/env bats
-# Kubernetes' CRI through nsguard (SPEC section 1): a private containerd with
-# its CRI plugin, nsguard as the runc handler's BinaryName, driven by a small
-# CRI v1 client (cri-client.py) instead of a kubelet. The policy file named by
-# containerd's NSGUARD_POLICY is rewritten by the tests that need another one.
+# Kubernetes' CRI through nsguard (SPEC section 1): private containerds with
+# their CRI plugin, nsguard as the runc handler's BinaryName, driven by a small
+# CRI v1 client (cri-client.py, cri-api.proto) instead of a kubelet. Every test
+# runs on Debian 12's containerd 1.6 and on containerd 1.7 (trixie) and 2.x
+# (sid, config version 3), downloaded and extracted at test time: a failed
+# download skips that engine, or fails under NSGUARD_E2E_STRICT=1. The policy
+# file named by containerd's NSGUARD_POLICY is rewritten by the tests that need
+# another one.
 
 load helpers
+load docker-new-fetch
 
 bats_require_minimum_version 1.5.0
 
@@ -14,11 +19,11 @@ CRI_PY=/usr/bin/python3
 
 # cri METHOD [JSON]: one CRI call against the private containerd.
 cri() {
-	timeout 90 "$CRI_PY" "$BATS_TEST_DIRNAME/cri-client.py" "$CRI_TMP/gen" "$CRI_SOCK" "$@"
+	timeout 90 "$CRI_PY" "$BATS_TEST_DIRNAME/cri-client.py" "$CRI_TOP/gen" "$CRI_SOCK" "$@"
 }
 
 ctr_() {
-	timeout 60 ctr --address "$CRI_SOCK" --namespace k8s.io "$@"
+	timeout 60 "$CRI_BIN/ctr" --address "$CRI_SOCK" --namespace k8s.io "$@"
 }
 
 # cri_policy JSON-FRAGMENT: the policy nsguard reads from now on (the real
@@ -120,6 +125,151 @@ cri_shim_pids() {
 	return 0
 }
 
+# cri_use ENGINE: the following calls go to ENGINE's containerd.
+cri_use() {
+	CRI_TMP="$CRI_TOP/$1"
+	CRI_SOCK="$CRI_TMP/containerd.sock"
+	CRI_CGROUP="nsguard-cri-e2e-${CRI_TOP##*.}-$1"
+	CRI_BRIDGE="nsgcri${CRI_TOP##*.}${1//./}"
+	CRI_BRIDGE="${CRI_BRIDGE:0:15}"
+	CRI_PID=$(cat "$CRI_TMP/containerd.pid" 2>/dev/null || true)
+	CRI_BIN=$(cat "$CRI_TMP/bin" 2>/dev/null || true)
+}
+
+# cri_each FUNCTION: FUNCTION once for every engine that came up.
+cri_each() {
+	local e
+	[ -n "${CRI_ENGINES// /}" ]
+	for e in $CRI_ENGINES; do
+		cri_use "$e"
+		echo "# containerd $e"
+		cri_policy '{}'
+		# Not `"$1" || ...`: that would turn errexit off inside it.
+		"$1"
+		remove_pods
+	done
+}
+
+# cri_start ENGINE BINDIR CONFIG-VERSION SUBNET: a private containerd with
+# its CRI plugin, BINDIR's containerd, ctr and shim.
+cri_start() {
+	local engine="$1" bin="$2" cv="$3" subnet="$4" cri_rt cri_img
+	mkdir -p "$CRI_TOP/$engine"
+	echo "$bin" >"$CRI_TOP/$engine/bin"
+	cri_use "$engine"
+	chmod 0755 "$CRI_TMP"
+	cri_policy '{}'
+	mkdir "$CRI_TMP/net.d"
+	jq -n --arg br "$CRI_BRIDGE" --arg sn "$subnet" --arg ipam "$CRI_TMP/ipam" \
+		'{"cniVersion": "0.4.0", "name": "nsguard-e2e", "plugins": [
+		{"type": "bridge", "bridge": $br, "isGateway": false, "ipMasq": false,
+		 "ipam": {"type": "host-local", "ranges": [[{"subnet": $sn}]], "dataDir": $ipam}},
+		{"type": "loopback"}]}' >"$CRI_TMP/net.d/10-nsguard-e2e.conflist"
+	# containerd 2.x (config version 3) splits the CRI plugin in three.
+	if [ "$cv" = 3 ]; then
+		cri_rt='io.containerd.cri.v1.runtime' cri_img='io.containerd.cri.v1.images'
+	else
+		cri_rt='io.containerd.grpc.v1.cri' cri_img='io.containerd.grpc.v1.cri'
+	fi
+	local handler='
+		[plugins."'"$cri_rt"'".containerd.runtimes.HANDLER]
+		  runtime_type = "io.containerd.runc.v2"
+		  PODANN
+		[plugins."'"$cri_rt"'".containerd.runtimes.HANDLER.options]
+		  BinaryName = "'"$NSGUARD"'"
+		  Root = "'"$CRI_TMP"'/runc"
+		'
+	{
+		cat <<-EOF
+			version = $cv
+			root = "$CRI_TMP/root"
+			state = "$CRI_TMP/state"
+
+			[grpc]
+			  address = "$CRI_SOCK"
+
+			[ttrpc]
+			  address = "$CRI_SOCK.ttrpc"
+
+		EOF
+		if [ "$cv" = 3 ]; then
+			cat <<-EOF
+				[plugins."io.containerd.grpc.v1.cri"]
+				  stream_server_address = "127.0.0.1"
+				  stream_server_port = "0"
+				[plugins."$cri_img".pinned_images]
+				  sandbox = "$CRI_PAUSE"
+				[plugins."$cri_rt"]
+			EOF
+		else
+			cat <<-EOF
+				[plugins."io.containerd.internal.v1.opt"]
+				  path = "$CRI_TMP/opt"
+				[plugins."io.containerd.grpc.v1.cri"]
+				  stream_server_address = "127.0.0.1"
+				  stream_server_port = "0"
+				  sandbox_image = "$CRI_PAUSE"
+			EOF
+		fi
+		cat <<-EOF
+			  restrict_oom_score_adj = true
+			  enable_selinux = false
+			[plugins."$cri_rt".cni]
+			  bin_dir = "/usr/lib/cni"
+			  conf_dir = "$CRI_TMP/net.d"
+			[plugins."$cri_rt".containerd]
+			  default_runtime_name = "runc"
+		EOF
+		# "runc" passes io.nsguard.allow on to the OCI spec; "nopass" does not.
+		sed 's/HANDLER/runc/; s/PODANN/pod_annotations = ["io.nsguard.allow"]/' <<<"$handler"
+		sed 's/HANDLER/nopass/; s/PODANN//' <<<"$handler"
+	} >"$CRI_TMP/config.toml"
+
+	# The engine's own shim first on PATH; off bats' descriptors.
+	PATH="$bin:$PATH" NSGUARD_POLICY="$CRI_TMP/policy.json" "$bin/containerd" --config "$CRI_TMP/config.toml" \
+		</dev/null >"$CRI_TMP/containerd.log" 2>&1 3>&- &
+	echo $! >"$CRI_TMP/containerd.pid"
+	cri_use "$engine"
+	local i
+	for i in $(seq 150); do
+		[ -S "$CRI_SOCK" ] && cri Version >/dev/null 2>&1 && break
+		kill -0 "$CRI_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if ! cri Version >"$CRI_TMP/version.json" 2>&1; then
+		echo "containerd $engine's CRI did not come up:" >&2
+		cat "$CRI_TMP/version.json" >&2
+		tail -n 20 "$CRI_TMP/containerd.log" >&2
+		return 1
+	fi
+	echo "# engine: containerd $("$bin/containerd" --version | awk '{print $3}') ($engine), CRI $(jq -r '.runtime_version + " " + .runtime_api_version' "$CRI_TMP/version.json"), runc $(runc --version | sed -n '1s/^runc version //p')" >&3
+	ctr_ images import "$CRI_TOP/pause.tar" >"$CRI_TMP/import.log" 2>&1 &&
+		ctr_ images import "$CRI_TOP/app.tar" >>"$CRI_TMP/import.log" 2>&1 || {
+		cat "$CRI_TMP/import.log" >&2
+		return 1
+	}
+	CRI_ENGINES="$CRI_ENGINES $engine"
+}
+
+# cri_fetch_start ENGINE SUITE MAJOR CONFIG-VERSION SUBNET: SUITE's containerd,
+# downloaded and extracted (docker-new-fetch.bash), if its major version is
+# MAJOR; a failed download skips it (fails under strict mode).
+cri_fetch_start() {
+	local engine="$1" suite="$2" major="$3" why ver
+	if why=$(dn_fetch "$suite" "$CRI_TOP/$suite.pkgs" containerd); then
+		ver=$(dn_version "$CRI_TOP/$suite.pkgs" containerd)
+		case $ver in
+		"$major".*) cri_start "$engine" "$CRI_TOP/$suite.pkgs/root/usr/bin" "$4" "$5"; return ;;
+		esac
+		why="$suite's containerd is $ver, not $major.x"
+	fi
+	if [ "${NSGUARD_E2E_STRICT:-0}" = 1 ]; then
+		echo "containerd $engine is required (NSGUARD_E2E_STRICT=1): $why" >&2
+		return 1
+	fi
+	echo "# skipped containerd $engine: $why" >&3
+}
+
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || e2e_require "needs root"
 	e2e_require_cmd containerd containerd
@@ -133,13 +283,9 @@ setup_file() {
 	"$CRI_PY" -c 'import grpc, grpc_tools.protoc' 2>/dev/null ||
 		e2e_require "needs python3-grpcio and python3-grpc-tools"
 
-	CRI_TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/nsguard-cri.XXXXXX")
-	chmod 0755 "$CRI_TMP"
-	CRI_SOCK="$CRI_TMP/containerd.sock"
-	CRI_CGROUP="nsguard-cri-e2e-${CRI_TMP##*.}"
-	CRI_BRIDGE="nsgcri${CRI_TMP##*.}"
-	CRI_BRIDGE="${CRI_BRIDGE:0:15}"
-	export CRI_TMP CRI_SOCK CRI_CGROUP CRI_BRIDGE
+	CRI_TOP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/nsguard-cri.XXXXXX")
+	chmod 0755 "$CRI_TOP"
+	export CRI_TOP
 	# Directories containerd and the CNI plugins create on the host: removed
 	# again afterwards only if they were not there before.
 	CRI_HAD_RUN_DIR=0 CRI_HAD_NETNS_DIR=0 CRI_HAD_CNI_DIR=0
@@ -148,88 +294,23 @@ setup_file() {
 	[ ! -e /var/lib/cni ] || CRI_HAD_CNI_DIR=1
 	export CRI_HAD_RUN_DIR CRI_HAD_NETNS_DIR CRI_HAD_CNI_DIR
 
-	mkdir "$CRI_TMP/gen"
-	cp "$BATS_TEST_DIRNAME/cri-api.proto" "$CRI_TMP/gen/cri_api.proto"
-	"$CRI_PY" -m grpc_tools.protoc -I "$CRI_TMP/gen" --python_out="$CRI_TMP/gen" --grpc_python_out="$CRI_TMP/gen" \
-		"$CRI_TMP/gen/cri_api.proto"
+	mkdir "$CRI_TOP/gen"
+	cp "$BATS_TEST_DIRNAME/cri-api.proto" "$CRI_TOP/gen/cri_api.proto"
+	"$CRI_PY" -m grpc_tools.protoc -I "$CRI_TOP/gen" --python_out="$CRI_TOP/gen" --grpc_python_out="$CRI_TOP/gen" \
+		"$CRI_TOP/gen/cri_api.proto"
+	cri_archive "$CRI_TOP/pause.tar" "$CRI_PAUSE" '["sleep", "2147483647"]'
+	cri_archive "$CRI_TOP/app.tar" "$CRI_IMG" '["sh"]'
 
-	cri_policy '{}'
-	mkdir "$CRI_TMP/net.d"
-	jq -n --arg br "$CRI_BRIDGE" '{"cniVersion": "0.4.0", "name": "nsguard-e2e", "plugins": [
-		{"type": "bridge", "bridge": $br, "isGateway": false, "ipMasq": false,
-		 "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.251.77.0/24"}]],
-		          "dataDir": "'"$CRI_TMP"'/ipam"}},
-		{"type": "loopback"}]}' >"$CRI_TMP/net.d/10-nsguard-e2e.conflist"
-
-	local handler='
-		[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.HANDLER]
-		  runtime_type = "io.containerd.runc.v2"
-		  PODANN
-		[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.HANDLER.options]
-		  BinaryName = "'"$NSGUARD"'"
-		  Root = "'"$CRI_TMP"'/runc"
-		'
-	{
-		cat <<-EOF
-			version = 2
-			root = "$CRI_TMP/root"
-			state = "$CRI_TMP/state"
-
-			[grpc]
-			  address = "$CRI_SOCK"
-
-			[ttrpc]
-			  address = "$CRI_SOCK.ttrpc"
-
-			[plugins."io.containerd.internal.v1.opt"]
-			  path = "$CRI_TMP/opt"
-
-			[plugins."io.containerd.grpc.v1.cri"]
-			  sandbox_image = "$CRI_PAUSE"
-			  restrict_oom_score_adj = true
-			  stream_server_address = "127.0.0.1"
-			  stream_server_port = "0"
-			  enable_selinux = false
-			[plugins."io.containerd.grpc.v1.cri".cni]
-			  bin_dir = "/usr/lib/cni"
-			  conf_dir = "$CRI_TMP/net.d"
-			[plugins."io.containerd.grpc.v1.cri".containerd]
-			  default_runtime_name = "runc"
-		EOF
-		# "runc" passes io.nsguard.allow on to the OCI spec; "nopass" does not.
-		sed 's/HANDLER/runc/; s/PODANN/pod_annotations = ["io.nsguard.allow"]/' <<<"$handler"
-		sed 's/HANDLER/nopass/; s/PODANN//' <<<"$handler"
-	} >"$CRI_TMP/config.toml"
-
-	NSGUARD_POLICY="$CRI_TMP/policy.json" containerd --config "$CRI_TMP/config.toml" \
-		</dev/null >"$CRI_TMP/containerd.log" 2>&1 3>&- &
-	CRI_PID=$!
-	export CRI_PID
-	local i
-	for i in $(seq 150); do
-		[ -S "$CRI_SOCK" ] && cri Version >/dev/null 2>&1 && break
-		kill -0 "$CRI_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	if ! cri Version >"$CRI_TMP/version.json" 2>&1; then
-		echo "containerd's CRI did not come up:" >&2
-		cat "$CRI_TMP/version.json" >&2
-		tail -n 20 "$CRI_TMP/containerd.log" >&2
-		return 1
-	fi
-	echo "# engine: containerd $(containerd --version | awk '{print $3}'), CRI $(jq -r '.runtime_version + " " + .runtime_api_version' "$CRI_TMP/version.json")" >&3
-
-	cri_archive "$CRI_TMP/pause.tar" "$CRI_PAUSE" '["sleep", "2147483647"]'
-	cri_archive "$CRI_TMP/app.tar" "$CRI_IMG" '["sh"]'
-	ctr_ images import "$CRI_TMP/pause.tar" >"$CRI_TMP/import.log" 2>&1 &&
-		ctr_ images import "$CRI_TMP/app.tar" >>"$CRI_TMP/import.log" 2>&1 || {
-		cat "$CRI_TMP/import.log" >&2
-		return 1
-	}
+	CRI_ENGINES=""
+	cri_start 1.6 "$(dirname "$(command -v containerd)")" 2 10.251.76.0/24
+	cri_fetch_start 1.7 trixie 1 2 10.251.77.0/24
+	cri_fetch_start 2.x sid 2 3 10.251.78.0/24
+	export CRI_ENGINES
+	echo "# every test runs on containerd:$CRI_ENGINES" >&3
 }
 
-teardown_file() {
-	[ -n "${CRI_TMP:-}" ] || return 0
+# cri_stop: ENGINE's containerd (cri_use) and whatever it left behind.
+cri_stop() {
 	local pid i d
 	if [ -n "${CRI_PID:-}" ] && kill -0 "$CRI_PID" 2>/dev/null; then
 		remove_pods
@@ -239,7 +320,6 @@ teardown_file() {
 			sleep 0.1
 		done
 		kill -KILL "$CRI_PID" 2>/dev/null || true
-		wait "$CRI_PID" 2>/dev/null || true
 	fi
 	for pid in $(cri_shim_pids); do
 		kill -KILL "$pid" 2>/dev/null || true
@@ -252,7 +332,17 @@ teardown_file() {
 		[ -d "$d" ] || continue
 		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
 	done
-	rm -rf "$CRI_TMP"
+}
+
+teardown_file() {
+	[ -n "${CRI_TOP:-}" ] || return 0
+	local e
+	for e in $(ls "$CRI_TOP"); do
+		[ -f "$CRI_TOP/$e/bin" ] || continue
+		cri_use "$e"
+		cri_stop
+	done
+	rm -rf "$CRI_TOP"
 	if [ "${CRI_HAD_RUN_DIR:-1}" = 0 ]; then
 		rmdir /run/containerd/s /run/containerd 2>/dev/null || true
 	fi
@@ -261,11 +351,15 @@ teardown_file() {
 }
 
 teardown() {
-	remove_pods
-	cri_policy '{}'
+	local e
+	for e in $CRI_ENGINES; do
+		cri_use "$e"
+		remove_pods
+		cri_policy '{}'
+	done
 }
 
-@test "cri: a private pod runs through nsguard in namespaces of its own" {
+cri_t_private() {
 	local pod sb c pid n
 	pod=$(pod_config private default)
 	sb=$(run_pod "$pod")
@@ -278,8 +372,11 @@ teardown() {
 	[ "$(jq -r --arg id "$sb" 'select(.id == $id) | .decision' "$CRI_TMP/audit.jsonl")" = allowed ]
 	[ "$(jq -r --arg id "$c" 'select(.id == $id) | .decision' "$CRI_TMP/audit.jsonl")" = allowed ]
 }
+@test "cri: a private pod runs through nsguard in namespaces of its own" {
+	cri_each cri_t_private
+}
 
-@test "cri: hostNetwork, hostPID and hostIPC pods are refused at RunPodSandbox with nsguard's reason" {
+cri_t_host_pods() {
 	run -1 --separate-stderr run_pod "$(pod_config hostnet default NODE)"
 	echo "$stderr"
 	[[ "$stderr" == *"nsguard: refused to create container"*"shares the host's network namespace (no \"network\" entry in linux.namespaces)"* ]]
@@ -291,8 +388,11 @@ teardown() {
 	[[ "$stderr" == *"nsguard: refused to create container"*"shares the host's ipc namespace (no \"ipc\" entry in linux.namespaces)"* ]]
 	[ -z "$(runc --root "$CRI_TMP/runc/k8s.io" list -q 2>/dev/null)" ]
 }
+@test "cri: hostNetwork, hostPID and hostIPC pods are refused at RunPodSandbox with nsguard's reason" {
+	cri_each cri_t_host_pods
+}
 
-@test "cri: the app container of a host-network pod is refused by the identity of /proc/<pause>/ns/net" {
+cri_t_pause_net() {
 	cri_policy '{"exemptions": [{"name": "sandboxes", "allow": ["network"],
 		"match": {"io.kubernetes.cri.container-type": "sandbox"}}]}'
 	local pod sb pause
@@ -304,8 +404,11 @@ teardown() {
 	echo "$stderr"
 	[[ "$stderr" == *"nsguard: refused to create container"*"path /proc/$pause/ns/net is the host's network namespace"* ]]
 }
+@test "cri: the app container of a host-network pod is refused by the identity of /proc/<pause>/ns/net" {
+	cri_each cri_t_pause_net
+}
 
-@test "cri: contrib/kubernetes/policy.json runs a kube-system etcd static pod and refuses another kube-system pod" {
+cri_t_contrib_policy() {
 	cri_policy "$(jq -c 'del(.runtime, .audit, .namespaces)' "$BATS_TEST_DIRNAME/../../contrib/kubernetes/policy.json")"
 	local pod sb c
 	pod=$(pod_config etcd-node1 kube-system NODE)
@@ -320,8 +423,11 @@ teardown() {
 		'{"io.kubernetes.cri.sandbox-namespace": "kube-system", "io.nsguard.allow": "network"}')"
 	[[ "$stderr" == *"nsguard: refused to create container"*"shares the host's network namespace"* ]]
 }
+@test "cri: contrib/kubernetes/policy.json runs a kube-system etcd static pod and refuses another kube-system pod" {
+	cri_each cri_t_contrib_policy
+}
 
-@test "cri: io.nsguard.allow reaches nsguard only through the handler's pod_annotations" {
+cri_t_pod_annotations() {
 	local pod sb
 	pod=$(pod_config debug default POD NODE POD '{"io.nsguard.allow": "pid"}')
 	run -1 --separate-stderr run_pod "$pod" nopass
@@ -334,8 +440,11 @@ teardown() {
 	run -1 --separate-stderr run_pod "$(pod_config debug2 default POD NODE POD '{"io.nsguard.allow": "pid"}')"
 	[[ "$stderr" == *"shares the host's pid namespace"* ]]
 }
+@test "cri: io.nsguard.allow reaches nsguard only through the handler's pod_annotations" {
+	cri_each cri_t_pod_annotations
+}
 
-@test "cri: nsguard audit lists the running pods' containers under containerd's runc root" {
+cri_t_audit() {
 	cri_policy '{"annotation": {"may_allow": ["network"]}}'
 	local pod sb c hpod hsb
 	pod=$(pod_config audited default)
@@ -349,4 +458,7 @@ teardown() {
 	[[ "$output" == *"$sb"* ]]
 	[[ "$output" == *"$c"* ]]
 	[[ "$output" == *"$hsb"* ]]
+}
+@test "cri: nsguard audit lists the running pods' containers under containerd's runc root" {
+	cri_each cri_t_audit
 }
