@@ -23,15 +23,8 @@ ctr_run() {
 	ctr_ run --rm --runc-binary "$NSGUARD" --runc-root "$CTR_TMP/runc" --fifo-dir "$CTR_TMP/fifo" "$@"
 }
 
-# Pids of the shims of our containerd: their command line names its socket.
-ctr_shim_pids() {
-	local p
-	for p in /proc/[0-9]*; do
-		[ "${p#/proc/}" != "${CTR_PID:-}" ] || continue
-		tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "-address $CTR_SOCK " && echo "${p#/proc/}"
-	done
-	return 0
-}
+# Pids of the shims of our containerd.
+ctr_shim_pids() { shim_pids "$CTR_SOCK" "${CTR_PID:-}"; }
 
 # The pid of the shim of container ID, if there is one.
 ctr_shim_of() {

@@ -83,47 +83,8 @@ remove_pods() {
 	done
 }
 
-# cri_archive OUT NAME CMD-JSON: the busybox image with its own command.
-cri_archive() {
-	local out="$1" name="$2" cmd="$3" dir layer diffid config manifest
-	dir=$(mktemp -d "${BATS_TMPDIR:-/tmp}/nsguard-cri-oci.XXXXXX")
-	mkdir -p "$dir/blobs/sha256"
-	make_rootfs_tar "$dir/layer.tar"
-	diffid=$(sha256sum "$dir/layer.tar" | cut -d' ' -f1)
-	gzip -n "$dir/layer.tar"
-	layer=$(sha256sum "$dir/layer.tar.gz" | cut -d' ' -f1)
-	mv "$dir/layer.tar.gz" "$dir/blobs/sha256/$layer"
-	jq -nc --argjson cmd "$cmd" --arg d "sha256:$diffid" \
-		'{"architecture": "amd64", "os": "linux", "config": {"Cmd": $cmd, "Env": ["PATH=/bin"]}, "rootfs": {"type": "layers", "diff_ids": [$d]}}' \
-		>"$dir/config.json"
-	config=$(sha256sum "$dir/config.json" | cut -d' ' -f1)
-	mv "$dir/config.json" "$dir/blobs/sha256/$config"
-	jq -nc --arg c "sha256:$config" --argjson cs "$(stat -c %s "$dir/blobs/sha256/$config")" \
-		--arg l "sha256:$layer" --argjson ls "$(stat -c %s "$dir/blobs/sha256/$layer")" \
-		'{"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-		  "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": $c, "size": $cs},
-		  "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": $l, "size": $ls}]}' \
-		>"$dir/manifest.json"
-	manifest=$(sha256sum "$dir/manifest.json" | cut -d' ' -f1)
-	jq -nc --arg m "sha256:$manifest" --argjson ms "$(stat -c %s "$dir/manifest.json")" --arg n "$name" \
-		'{"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
-		  "digest": $m, "size": $ms, "annotations": {"org.opencontainers.image.ref.name": $n, "io.containerd.image.name": $n}}]}' \
-		>"$dir/index.json"
-	mv "$dir/manifest.json" "$dir/blobs/sha256/$manifest"
-	echo '{"imageLayoutVersion":"1.0.0"}' >"$dir/oci-layout"
-	tar -C "$dir" -cf "$out" oci-layout index.json blobs
-	rm -rf "$dir"
-}
-
-# Pids of the shims of our containerd: their command line names its socket.
-cri_shim_pids() {
-	local p
-	for p in /proc/[0-9]*; do
-		[ "${p#/proc/}" != "${CRI_PID:-}" ] || continue
-		tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "-address $CRI_SOCK " && echo "${p#/proc/}"
-	done
-	return 0
-}
+# Pids of the shims of our containerd.
+cri_shim_pids() { shim_pids "$CRI_SOCK" "${CRI_PID:-}"; }
 
 # cri_use ENGINE: the following calls go to ENGINE's containerd.
 cri_use() {
@@ -298,8 +259,8 @@ setup_file() {
 	cp "$BATS_TEST_DIRNAME/cri-api.proto" "$CRI_TOP/gen/cri_api.proto"
 	"$CRI_PY" -m grpc_tools.protoc -I "$CRI_TOP/gen" --python_out="$CRI_TOP/gen" --grpc_python_out="$CRI_TOP/gen" \
 		"$CRI_TOP/gen/cri_api.proto"
-	cri_archive "$CRI_TOP/pause.tar" "$CRI_PAUSE" '["sleep", "2147483647"]'
-	cri_archive "$CRI_TOP/app.tar" "$CRI_IMG" '["sh"]'
+	make_oci_archive "$CRI_TOP/pause.tar" "$CRI_PAUSE" '["sleep", "2147483647"]'
+	make_oci_archive "$CRI_TOP/app.tar" "$CRI_IMG" '["sh"]'
 
 	CRI_ENGINES=""
 	cri_start 1.6 "$(dirname "$(command -v containerd)")" 2 10.251.76.0/24

@@ -110,10 +110,22 @@ make_rootfs_tar() {
 	rm -rf "$root"
 }
 
-# make_oci_archive OUT NAME: the same root filesystem as a one-layer OCI image
-# archive named NAME (for `ctr images import`).
+# shim_pids SOCKET [DAEMON-PID]: pids of the containerd shims started for the
+# containerd listening on SOCKET (their command line names it).
+shim_pids() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" != "${2:-}" ] || continue
+		tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "-address $1 " && echo "${p#/proc/}"
+	done
+	return 0
+}
+
+# make_oci_archive OUT NAME [CMD-JSON]: the same root filesystem as a one-layer
+# OCI image archive named NAME (for `ctr images import`), running CMD-JSON
+# (with PATH=/bin) when given, else sh.
 make_oci_archive() {
-	local out="$1" name="$2" dir layer diffid config manifest
+	local out="$1" name="$2" cmd="${3:-}" dir layer diffid config manifest
 	dir=$(mktemp -d "${BATS_TMPDIR:-/tmp}/nsguard-oci.XXXXXX")
 	mkdir -p "$dir/blobs/sha256"
 	make_rootfs_tar "$dir/layer.tar"
@@ -121,8 +133,14 @@ make_oci_archive() {
 	gzip -n "$dir/layer.tar"
 	layer=$(sha256sum "$dir/layer.tar.gz" | cut -d' ' -f1)
 	mv "$dir/layer.tar.gz" "$dir/blobs/sha256/$layer"
-	printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
-		"$diffid" >"$dir/config.json"
+	if [ -n "$cmd" ]; then
+		jq -nc --argjson cmd "$cmd" --arg d "sha256:$diffid" \
+			'{"architecture": "amd64", "os": "linux", "config": {"Cmd": $cmd, "Env": ["PATH=/bin"]}, "rootfs": {"type": "layers", "diff_ids": [$d]}}' \
+			>"$dir/config.json"
+	else
+		printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+			"$diffid" >"$dir/config.json"
+	fi
 	config=$(sha256sum "$dir/config.json" | cut -d' ' -f1)
 	mv "$dir/config.json" "$dir/blobs/sha256/$config"
 	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%d},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:%s","size":%d}]}' \
