@@ -253,3 +253,34 @@ dk_stop() {
 	rm -rf "$dir"
 	return "$rc"
 }
+
+# dk_stop_all ROOT DIR...: stop the instances DIR... and remove ROOT unless
+# something is still mounted below it (then fail, leaving it for a look).
+dk_stop_all() {
+	local root="$1" dir rc=0
+	shift
+	for dir in "$@"; do
+		[ -z "$dir" ] || dk_stop "$dir" || rc=1
+	done
+	if [ -z "$(dk_mounts "$root")" ]; then
+		rm -rf --one-file-system "$root"
+	else
+		rc=1
+	fi
+	return "$rc"
+}
+
+# dk_rm_all DIR...: remove every container of the instances DIR...
+dk_rm_all() {
+	local dir ids
+	for dir in "$@"; do
+		ids=$(dk "$dir" ps -aq) || true
+		# shellcheck disable=SC2086
+		[ -z "$ids" ] || dk "$dir" rm -f $ids >/dev/null
+	done
+}
+
+# dk_audit_of DIR ID: the audit records of container ID in instance DIR.
+dk_audit_of() {
+	jq -c --arg id "$2" 'select(.id == $id)' "$1/audit.jsonl"
+}

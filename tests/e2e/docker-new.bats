@@ -60,15 +60,7 @@ setup_file() {
 
 teardown_file() {
 	[ -n "${DN_ROOT:-}" ] && [ -d "$DN_ROOT" ] || return 0
-	local rc=0
-	[ -z "${D26:-}" ] || dk_stop "$D26" || rc=1
-	[ -z "${D28:-}" ] || dk_stop "$D28" || rc=1
-	if [ -z "$(dk_mounts "$DN_ROOT")" ]; then
-		rm -rf --one-file-system "$DN_ROOT"
-	else
-		rc=1
-	fi
-	return "$rc"
+	dk_stop_all "$DN_ROOT" "${D26:-}" "${D28:-}"
 }
 
 setup() {
@@ -77,19 +69,12 @@ setup() {
 }
 
 teardown() {
-	local dir ids
+	local dir
 	[ -n "${DN_ROOT:-}" ] && [ -z "${DN_MISSING:-}" ] || return 0
 	for dir in "$D26" "$D28"; do
 		[ -e "$dir/hardbin/runc" ] || ln -s "$NSGUARD" "$dir/hardbin/runc"
-		ids=$(dk "$dir" ps -aq) || true
-		# shellcheck disable=SC2086
-		[ -z "$ids" ] || dk "$dir" rm -f $ids >/dev/null
 	done
-}
-
-# audit_of DIR ID: the audit records of container ID in instance DIR.
-audit_of() {
-	jq -c --arg id "$2" 'select(.id == $id)' "$1/audit.jsonl"
+	dk_rm_all "$D26" "$D28"
 }
 
 # expect DIR ID DECISION: one more audit record is expected for ID (kept in
@@ -116,7 +101,7 @@ expect_refused() {
 	# shellcheck disable=SC2027
 	[[ "$stderr" == *"docker: Error response from daemon: "*"OCI runtime create failed: nsguard: refused to create container \"$cid\": shares the host's $type namespace ("$how"): "* ]]
 	expect "$dir" "$cid" refused
-	run audit_of "$dir" "$cid"
+	run dk_audit_of "$dir" "$cid"
 	[ "${#lines[@]}" -eq 1 ]
 	[ "$(jq -r .decision <<<"$output")" = refused ]
 	[ "$(jq -r --arg t "$type" '.shared[] | select(.type == $t) | .verdict' <<<"$output")" = refused ]
@@ -126,7 +111,7 @@ expect_refused() {
 # expect_audit DIR ID DECISION
 expect_audit() {
 	expect "$1" "$2" "$3"
-	run audit_of "$1" "$2"
+	run dk_audit_of "$1" "$2"
 	echo "audit: $output"
 	[ "${#lines[@]}" -eq 1 ]
 	[ "$(jq -r .decision <<<"$output")" = "$3" ]
@@ -163,7 +148,7 @@ check_annotation() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(readlink /proc/self/ns/pid)" ]
 	expect_audit "$dir" "$(cat "$BATS_TEST_TMPDIR/cid")" allowed-by-annotation
-	run audit_of "$dir" "$(cat "$BATS_TEST_TMPDIR/cid")"
+	run dk_audit_of "$dir" "$(cat "$BATS_TEST_TMPDIR/cid")"
 	[ "$(jq -r .annotation <<<"$output")" = pid ]
 }
 
@@ -174,7 +159,7 @@ check_container_net() {
 	x=$(dk "$dir" run -d --runtime=runc --net=host "$IMG" sleep 300)
 	ln -s "$NSGUARD" "$dir/hardbin/runc"
 	[ "$(dk "$dir" exec "$x" readlink /proc/self/ns/net)" = "$(readlink /proc/self/ns/net)" ]
-	[ -z "$(audit_of "$dir" "$x")" ]
+	[ -z "$(dk_audit_of "$dir" "$x")" ]
 	expect_refused "$dir" network "path /proc/*/ns/net is the host's network namespace" --net="container:$x"
 }
 

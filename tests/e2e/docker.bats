@@ -38,15 +38,7 @@ setup_file() {
 # Runs also when setup_file failed half-way (bats calls it from its EXIT trap).
 teardown_file() {
 	[ -n "${DK_ROOT:-}" ] && [ -d "$DK_ROOT" ] || return 0
-	local rc=0
-	dk_stop "$D" || rc=1
-	dk_stop "$U" || rc=1
-	if [ -z "$(dk_mounts "$DK_ROOT")" ]; then
-		rm -rf --one-file-system "$DK_ROOT"
-	else
-		rc=1
-	fi
-	return "$rc"
+	dk_stop_all "$DK_ROOT" "$D" "$U"
 }
 
 setup() {
@@ -56,18 +48,8 @@ setup() {
 
 # Every test removes its containers.
 teardown() {
-	local dir ids
 	[ -n "${DK_ROOT:-}" ] || return 0
-	for dir in "$D" "$U"; do
-		ids=$(dk "$dir" ps -aq) || true
-		# shellcheck disable=SC2086
-		[ -z "$ids" ] || dk "$dir" rm -f $ids >/dev/null
-	done
-}
-
-# audit_of DIR ID: the audit records of container ID in instance DIR.
-audit_of() {
-	jq -c --arg id "$2" 'select(.id == $id)' "$1/audit.jsonl"
+	dk_rm_all "$D" "$U"
 }
 
 # expect_refused DIR TYPE HOW DOCKER-RUN-ARGS...: `docker run` of the image
@@ -85,7 +67,7 @@ expect_refused() {
 	cid=$(cat "$BATS_TEST_TMPDIR/cid")
 	[ -n "$cid" ]
 	[[ "$stderr" == *"docker: Error response from daemon: failed to create shim task: OCI runtime create failed: nsguard: refused to create container \"$cid\": shares the host's $type namespace ($how): "* ]]
-	run audit_of "$dir" "$cid"
+	run dk_audit_of "$dir" "$cid"
 	[ "${#lines[@]}" -eq 1 ]
 	[ "$(jq -r .decision <<<"$output")" = refused ]
 	[ "$(jq -r --arg t "$type" '.shared[] | select(.type == $t) | .verdict' <<<"$output")" = refused ]
@@ -95,7 +77,7 @@ expect_refused() {
 
 # expect_allowed DIR ID: one audit record for container ID, allowed.
 expect_allowed() {
-	run audit_of "$1" "$2"
+	run dk_audit_of "$1" "$2"
 	echo "audit: $output"
 	[ "${#lines[@]}" -eq "${3:-1}" ]
 	[ "$(jq -r .decision <<<"${lines[-1]}")" = allowed ]
@@ -218,7 +200,7 @@ expect_allowed() {
 	read -r inside outside size <<<"$output"
 	[ "$inside $outside $size" = "0 $start $count" ]
 	expect_allowed "$U" "$(cat "$BATS_TEST_TMPDIR/cid")"
-	run audit_of "$U" "$(cat "$BATS_TEST_TMPDIR/cid")"
+	run dk_audit_of "$U" "$(cat "$BATS_TEST_TMPDIR/cid")"
 	[ -z "$(jq -r '.shared[] | select(.type == "user") | .type' <<<"$output")" ]
 }
 
