@@ -10,6 +10,7 @@
 #include <linux/nsfs.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -115,7 +116,7 @@ static int userns_root_mapping(int fd, const char **ret, struct nsg_err *err)
 	cleanup_close int rfd = -1;
 	struct stat st, self;
 	int p[2], r = 0;
-	pid_t pid;
+	pid_t pid, parent;
 	char c;
 
 	*ret = NULL;
@@ -126,10 +127,13 @@ static int userns_root_mapping(int fd, const char **ret, struct nsg_err *err)
 		return 0;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return nsg_fail_errno(err, errno, "cannot create a pipe: %s", strerror(errno));
+	parent = getpid();
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
-		if (setns(fd, CLONE_NEWUSER) < 0 || write(p[1], "x", 1) != 1)
+		/* Never outlive nsguard, paused in someone's user namespace. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent || setns(fd, CLONE_NEWUSER) < 0 ||
+		    write(p[1], "x", 1) != 1)
 			_exit(1);
 		pause();
 		_exit(0);
