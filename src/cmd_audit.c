@@ -14,15 +14,10 @@
 
 #include "commands.h"
 #include "escape.h"
+#include "exitstatus.h"
 #include "nsid.h"
 #include "policy.h"
 #include "report.h"
-
-enum {
-	AUDIT_CLEAN = 0,
-	AUDIT_SHARED = 1,
-	AUDIT_UNUSABLE = 2
-};
 
 /* The types `nsguard audit` reports, with their CIS Docker controls. */
 static const enum ns_type audited[] = { NS_NETWORK, NS_PID, NS_IPC, NS_USER, NS_UTS, NS_CGROUP };
@@ -270,17 +265,17 @@ int cmd_audit(int argc, char *argv[])
 	ns_set shared = 0;
 
 	if (parse_opts(argc, argv, &o) < 0)
-		return AUDIT_UNUSABLE;
+		return NSG_EXIT_UNUSABLE;
 	if (policy_load(policy_path(), &policy, NULL, &err) < 0) {
 		cleanup_free char *msg = nsg_escape(err.msg);
 
 		fprintf(stderr, "nsguard: %s\n", msg);
-		return AUDIT_UNUSABLE;
+		return NSG_EXIT_UNUSABLE;
 	}
 	nsid_host_read("/proc", &host);
 	if (!o.json)
 		printf("%-24s %-8s %-40s %s\n", "CONTAINER", "PID", "STATE ROOT", "SHARES THE HOST'S");
 	for (size_t i = 0; i < (o.n_roots ? o.n_roots : NSG_ARRAY_SIZE(default_roots)); i++)
 		shared |= audit_pattern(&o, &policy, &host, o.n_roots ? o.roots[i] : default_roots[i]);
-	return shared ? AUDIT_SHARED : AUDIT_CLEAN;
+	return shared ? NSG_EXIT_SHARED : NSG_EXIT_OK;
 }

@@ -8,14 +8,9 @@
 #include "commands.h"
 #include "escape.h"
 #include "evaluate.h"
+#include "exitstatus.h"
 #include "policy.h"
 #include "report.h"
-
-enum {
-	CHECK_ALLOWED = 0,
-	CHECK_REFUSED = 1,
-	CHECK_UNUSABLE = 2
-};
 
 struct check_opts {
 	const char *policy; /* --policy FILE, or NULL */
@@ -52,7 +47,7 @@ static int unusable(const char *msg)
 	cleanup_free char *esc = nsg_escape(msg);
 
 	fprintf(stderr, "nsguard: %s\n", esc);
-	return CHECK_UNUSABLE;
+	return NSG_EXIT_UNUSABLE;
 }
 
 /* An explicitly named policy file must exist; the default one may be absent. */
@@ -104,7 +99,7 @@ static int check_bundle(const struct check_opts *o, const struct policy *p)
 	} else {
 		print_human(&ev, decision);
 	}
-	return ev.decision.outcome == DECIDE_REFUSED ? CHECK_REFUSED : CHECK_ALLOWED;
+	return ev.decision.outcome == DECIDE_REFUSED ? NSG_EXIT_REFUSED : NSG_EXIT_OK;
 }
 
 int cmd_check(int argc, char *argv[])
@@ -115,12 +110,12 @@ int cmd_check(int argc, char *argv[])
 	struct nsg_err err;
 
 	if (parse_opts(argc, argv, &o) < 0)
-		return CHECK_UNUSABLE;
+		return NSG_EXIT_UNUSABLE;
 	if (load_policy(&o, &policy, &err) < 0)
 		return unusable(err.msg);
 	if (o.path)
 		return check_bundle(&o, &policy);
 	path = nsg_escape(policy.path ? policy.path : "(built-in defaults)");
 	printf("policy %s: valid\n", path);
-	return CHECK_ALLOWED;
+	return NSG_EXIT_OK;
 }

@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "escape.h"
 #include "exec.h"
+#include "exitstatus.h"
 #include "policy.h"
 
 /* One line, every byte from outside (paths, messages) escaped (SPEC 8). */
@@ -18,7 +19,7 @@ static void print_line(const char *label, const char *value, const char *detail)
 		printf("%s: %s\n", label, v);
 }
 
-int cmd_version(int argc, char *argv[])
+int cmd_version(nsg_unused int argc, nsg_unused char *argv[])
 {
 	cleanup_policy struct policy policy = { 0 };
 	cleanup_free char *configured = NULL;
@@ -36,8 +37,8 @@ int cmd_version(int argc, char *argv[])
 	}
 	if (exec_resolve(configured, &runtime, &err) < 0) {
 		print_line("runtime", "none", err.msg);
-		return EXEC_FAILED;
+		return NSG_EXIT_EXEC_FAILED;
 	}
 	print_line("runtime", runtime, NULL);
-	return 0;
+	return NSG_EXIT_OK;
 }

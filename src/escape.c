@@ -1,16 +1,16 @@
 /* escape.c - see escape.h */
 #include "escape.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "util.h"
 
-/* The length of the valid UTF-8 sequence at p[0..n) (RFC 3629, table 3-7 of
- * the Unicode standard), or 0 if the byte at p starts none. The narrowed
- * second-byte ranges after 0xe0, 0xed, 0xf0 and 0xf4 exclude overlong forms,
- * surrogates and code points above U+10FFFF. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+/* RFC 3629, table 3-7 of the Unicode standard: the narrowed second-byte
+ * ranges after 0xe0, 0xed, 0xf0 and 0xf4 exclude overlong forms, surrogates
+ * and code points above U+10FFFF. */
+size_t nsg_utf8_len(const unsigned char *p, size_t n)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
 	size_t len;
@@ -42,7 +42,7 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 }
 
 /* Is the valid sequence p[0..len) safe to print as it is? */
-static int printable(const unsigned char *p, size_t len)
+static int escape_printable(const unsigned char *p, size_t len)
 {
 	if (len == 1)
 		return p[0] >= 0x20 && p[0] != 0x7f && p[0] != '\\';
@@ -63,9 +63,9 @@ char *nsg_escape_len(const char *s, size_t len)
 		abort();
 	ret = o = nsg_malloc(len * 4 + 1);
 	for (size_t i = 0; i < len;) {
-		size_t n = utf8_len(p + i, len - i);
+		size_t n = nsg_utf8_len(p + i, len - i);
 
-		if (n > 0 && printable(p + i, n)) {
+		if (n > 0 && escape_printable(p + i, n)) {
 			memcpy(o, p + i, n);
 			o += n;
 			i += n;
@@ -88,4 +88,21 @@ char *nsg_escape_len(const char *s, size_t len)
 char *nsg_escape(const char *s)
 {
 	return s ? nsg_escape_len(s, strlen(s)) : NULL;
+}
+
+char *nsg_cut(const char *s, size_t len, size_t max)
+{
+	bool cut = len > max;
+	char *ret;
+
+	if (cut) {
+		len = max;
+		/* Back to the start of the sequence the cut falls into. */
+		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--;
+	}
+	ret = nsg_malloc(len + (cut ? 3 : 0) + 1);
+	memcpy(ret, s, len);
+	memcpy(ret + len, cut ? "..." : "", cut ? 4 : 1);
+	return ret;
 }

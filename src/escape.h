@@ -36,4 +36,16 @@ char *nsg_escape_len(const char *s, size_t len);
 /* nsg_escape_len() of the NUL-terminated s; NULL for NULL. */
 char *nsg_escape(const char *s);
 
+/* The length (1 to 4) of the well-formed UTF-8 sequence at p[0..n), n > 0, or
+ * 0 if none starts there (RFC 3629: no overlong forms, no UTF-16 surrogates,
+ * nothing above U+10FFFF). The one UTF-8 rule of nsguard: the escaper and
+ * the Go-compatibility prescan (gojson.h) both use it. */
+size_t nsg_utf8_len(const unsigned char *p, size_t n);
+
+/* The one way a message shortens text it quotes: a new copy of s[0..len)
+ * that keeps at most max bytes, never splits a UTF-8 sequence, and ends in
+ * "..." when something was cut. The bytes are not escaped: that happens once,
+ * at the output edge. */
+char *nsg_cut(const char *s, size_t len, size_t max);
+
 #endif

@@ -4,9 +4,6 @@
 
 #include "util.h"
 
-/* Exit status when the runtime cannot be executed (missing, not executable, nsguard itself). */
-#define EXEC_FAILED 127
-
 /* The runtime to exec: configured (an absolute path from the policy) if non-NULL,
  * else the first "runc" on $PATH that is not nsguard itself. Fails when the
  * path does not exist, is not an executable regular file, or is nsguard itself

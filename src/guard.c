@@ -2,9 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
 #include "evaluate.h"
 #include "exec.h"
+#include "exitstatus.h"
+#include "guard.h"
 #include "policy.h"
 #include "report.h"
 
@@ -13,7 +14,7 @@ static struct report_target target_of(const struct cli *cli)
 	return (struct report_target){ .log = cli->log, .log_format = cli->log_format };
 }
 
-/* Exec the runtime; on failure report it and return EXEC_FAILED. */
+/* Exec the runtime; on failure report it and return NSG_EXIT_EXEC_FAILED. */
 static int hand_over(char *argv[], const struct cli *cli, const char *configured)
 {
 	struct report_target to = target_of(cli);
@@ -25,12 +26,12 @@ static int hand_over(char *argv[], const struct cli *cli, const char *configured
 		exec_runtime(runtime, argv, &err);
 	msg = nsg_asprintf("nsguard: %s", err.msg);
 	report_refusal(&to, msg);
-	return EXEC_FAILED;
+	return NSG_EXIT_EXEC_FAILED;
 }
 
 /* A broken policy must never wedge a node: lifecycle commands go through to the
  * runtime the policy names if that can be read with certainty, else the default. */
-int guard_pass(int argc, char *argv[], const struct cli *cli)
+int guard_pass(char *argv[], const struct cli *cli)
 {
 	cleanup_policy struct policy policy = { 0 };
 	cleanup_free char *runtime = NULL;
@@ -66,7 +67,7 @@ static int refuse(const struct cli *cli, const char *detail)
 	else
 		msg = nsg_asprintf("nsguard: refused runc %s: %s", cli->command ? cli->command : "command", detail);
 	report_refusal(&to, msg);
-	return EXIT_REFUSED;
+	return NSG_EXIT_REFUSED;
 }
 
 /* A refusal before any decision: audit it with the reason, then refuse. */
@@ -95,7 +96,7 @@ static const char restore_refused[] =
 	"not from config.json, so an image of a process in the host's namespaces restores into them; set "
 	"\"restore\": \"check\" in the policy where tenants cannot supply checkpoint images";
 
-int guard_checked(int argc, char *argv[], const struct cli *cli)
+int guard_checked(char *argv[], const struct cli *cli)
 {
 	cleanup_policy struct policy policy = { 0 };
 	cleanup_evaluation struct evaluation ev = { 0 };

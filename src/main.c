@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "guard.h"
 
 static const struct {
 	const char *name;
@@ -18,7 +19,7 @@ static int run_own(int argc, char *argv[], const struct cli *cli)
 	for (size_t i = 0; i < NSG_ARRAY_SIZE(own_commands); i++)
 		if (strcmp(cli->command, own_commands[i].name) == 0)
 			return own_commands[i].run(argc - cli->command_index, argv + cli->command_index);
-	return guard_pass(argc, argv, cli);
+	return guard_pass(argv, cli);
 }
 
 int main(int argc, char *argv[])
@@ -28,13 +29,13 @@ int main(int argc, char *argv[])
 
 	switch (cli_parse(argc, argv, &cli, &err)) {
 	case CLI_CHECK:
-		return guard_checked(argc, argv, &cli);
+		return guard_checked(argv, &cli);
 	case CLI_REFUSE:
 		return guard_refuse_argv(&cli, err.msg);
 	case CLI_OWN:
 		return run_own(argc, argv, &cli);
 	case CLI_PASS:
 	default:
-		return guard_pass(argc, argv, &cli);
+		return guard_pass(argv, &cli);
 	}
 }

@@ -1,7 +1,4 @@
 /* util.c - see util.h */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* vasprintf */
-#endif
 #include "util.h"
 
 #include <errno.h>
@@ -11,11 +8,54 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* Where to cut s so that s[0..ret) plus "..." fits in max bytes: never
+ * inside a UTF-8 sequence. */
+static size_t cut_point(const char *s, size_t max)
+{
+	size_t n = max >= 3 ? max - 3 : 0;
+
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/* dst (NSG_ERR_MAX bytes) = head + tail. tail is kept whole when it fits,
+ * head shortened to make room; the cut is marked "..." (see util.h). */
+static void compose(char *dst, const char *head, size_t head_len, const char *tail, size_t tail_len)
+{
+	const size_t max = NSG_ERR_MAX - 1;
+	char out[NSG_ERR_MAX];
+	size_t o = 0, n;
+
+	if (head_len + tail_len <= max) {
+		memcpy(out, head, head_len);
+		memcpy(out + head_len, tail, tail_len);
+		o = head_len + tail_len;
+	} else if (tail_len + 3 <= max) {
+		n = cut_point(head, max - tail_len);
+		memcpy(out, head, n);
+		memcpy(out + n, "...", 3);
+		memcpy(out + n + 3, tail, tail_len);
+		o = n + 3 + tail_len;
+	} else {
+		n = cut_point(tail, max);
+		memcpy(out, tail, n);
+		memcpy(out + n, "...", 3);
+		o = n + 3;
+	}
+	out[o] = '\0';
+	memcpy(dst, out, o + 1);
+}
+
 static int vfail(struct nsg_err *err, int errnum, const char *fmt, va_list ap)
 {
+	cleanup_free char *msg = NULL;
+
 	if (!err)
 		return -1;
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	compose(err->msg, "", 0, msg, strlen(msg));
 	err->errnum = errnum;
 	return -1;
 }
@@ -42,21 +82,21 @@ int nsg_fail_errno(struct nsg_err *err, int errnum, const char *fmt, ...)
 
 int nsg_prefix(struct nsg_err *err, const char *fmt, ...)
 {
+	cleanup_free char *context = NULL;
 	char old[NSG_ERR_MAX];
-	size_t len;
 	va_list ap;
+	int r;
 
 	if (!err)
 		return -1;
 	memcpy(old, err->msg, sizeof(old));
 	old[sizeof(old) - 1] = '\0';
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	r = vasprintf(&context, fmt, ap);
 	va_end(ap);
-	len = strlen(err->msg);
-	if (len < sizeof(err->msg) - 1)
-		memcpy(err->msg + len, old, strnlen(old, sizeof(err->msg) - 1 - len));
-	err->msg[len + strnlen(old, sizeof(err->msg) - 1 - len)] = '\0';
+	if (r < 0)
+		abort();
+	compose(err->msg, context, strlen(context), old, strlen(old));
 	return -1;
 }
 

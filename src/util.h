@@ -15,10 +15,21 @@
 
 #define NSG_ERR_MAX 1024
 
+/* The cause travels beside the text: callers decide on errnum (ENOENT: the
+ * file is not there; EINVAL: not a regular file, ...), never on the message.
+ *
+ * At the limit nothing is cut silently: a message longer than NSG_ERR_MAX - 1
+ * bytes ends in "..." where it was cut, and nsg_prefix() keeps the nested
+ * message whole, shortening only the context it adds (cut marked "..."); a
+ * nested message that alone fills the buffer keeps its beginning and ends in
+ * "...". Cuts never split a UTF-8 sequence. */
 struct nsg_err {
 	char msg[NSG_ERR_MAX];
 	int errnum; /* the errno behind the failure, 0 if none */
 };
+
+/* Parameters a callback signature imposes but the function does not need. */
+#define nsg_unused __attribute__((unused))
 
 /* Fill err with a message; always returns -1 so callers can `return nsg_fail(...)`. */
 int nsg_fail(struct nsg_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -26,7 +37,8 @@ int nsg_fail(struct nsg_err *err, const char *fmt, ...) __attribute__((format(pr
 /* The same, recording errnum as the cause: callers decide on err->errnum, not on text. */
 int nsg_fail_errno(struct nsg_err *err, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Prefix the message already in err with more context ("reading X: " + old). Returns -1. */
+/* Prefix the message already in err with more context ("reading X: " + old),
+ * keeping err->errnum. Returns -1. */
 int nsg_prefix(struct nsg_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static inline void nsg_freep(void *p)

@@ -1,0 +1,1 @@
+/* json.h - placeholder while the module is written. */

@@ -1,0 +1,1 @@
+/* policy_parse.c - placeholder while the module is written. */

@@ -1,0 +1,1 @@
+/* sandbox_wire.c - placeholder while the module is written. */
