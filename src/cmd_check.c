@@ -92,7 +92,8 @@ static int check_bundle(const struct check_opts *o, const struct policy *p)
 		struct audit_entry e = { .command = "check" };
 		cleanup_free char *line = NULL;
 
-		evaluation_audit_entry(&ev, decision, &e);
+		e.bundle = ev.bundle;
+		report_entry_of_decision(&ev.decision, decision, &e);
 		e.reason = ev.decision.message;
 		line = report_audit_json(&e, time(NULL), (long)getppid(), (long)getuid());
 		fputs(line, stdout);

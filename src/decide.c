@@ -9,98 +9,55 @@
 
 #include "decide.h"
 
-#include <stdarg.h>
-#include <stdint.h>
 #include <string.h>
 
+#include "buf.h"
+#include "escape.h"
 #include "util.h"
 
-#define SHOWN_MAX	  64 /* bytes of an annotation item quoted in a message */
-#define UNKNOWN_SHOWN_MAX 4  /* unknown annotation items named one by one */
+#define DECIDE_SHOWN_MAX	 64 /* bytes of an annotation item quoted in a message */
+#define DECIDE_UNKNOWN_SHOWN_MAX 4  /* unknown annotation items named one by one */
 
-/* A message under construction: parts joined by "; ". */
-struct line {
-	char *buf;
-	size_t len, cap;
-};
+/* The parts of a message are joined by this. */
+#define DECIDE_SEP "; "
 
-__attribute__((format(printf, 2, 3))) static void line_add(struct line *l, const char *fmt, ...)
+static char *decide_copy(const char *s)
 {
-	va_list ap;
-	size_t need;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		abort();
-	need = l->len + 2 + (size_t)n + 1;
-	if (need > l->cap) {
-		l->cap = need * 2;
-		l->buf = nsg_realloc(l->buf, l->cap);
-	}
-	if (l->len > 0) {
-		memcpy(l->buf + l->len, "; ", 2);
-		l->len += 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(l->buf + l->len, l->cap - l->len, fmt, ap);
-	va_end(ap);
-	l->len += (size_t)n;
+	return nsg_strdup(s ? s : "");
 }
 
-/* s[0..len), at most max bytes of it (then "..."). */
-static char *shown(const char *s, size_t len, size_t max)
-{
-	bool cut = len > max;
-	char *ret = nsg_malloc((cut ? max + 3 : len) + 1);
-
-	if (cut)
-		len = max;
-	memcpy(ret, s, len);
-	memcpy(ret + len, cut ? "..." : "", cut ? 4 : 1);
-	return ret;
-}
-
-static char *shown_all(const char *s)
-{
-	return shown(s ? s : "", s ? strlen(s) : 0, SIZE_MAX);
-}
-
-static bool is_blank_char(char c)
+static bool decide_is_blank_char(char c)
 {
 	return c == ' ' || c == '\t';
 }
 
-static bool is_blank(const char *s)
+static bool decide_is_blank(const char *s)
 {
-	while (is_blank_char(*s))
+	while (decide_is_blank_char(*s))
 		s++;
 	return *s == '\0';
 }
 
 /* "network, pid, ..." in table order. */
-static void known_types(char *buf, size_t size)
+static char *decide_known_types(void)
 {
-	size_t o = 0;
+	struct nsg_buf b = { 0 };
 
-	buf[0] = '\0';
-	for (size_t t = 0; t < NS_TYPE_COUNT && o < size; t++)
-		o += (size_t)snprintf(buf + o, size - o, "%s%s", t ? ", " : "", ns_infos[t].name);
+	for (size_t t = 0; t < NS_TYPE_COUNT; t++)
+		buf_join(&b, ", ", "%s", ns_infos[t].name);
+	return buf_steal(&b);
 }
 
-static void add_unknown(struct line *problems, const char *key, const char *item, size_t len)
+static void decide_add_unknown(struct nsg_buf *problems, const char *key, const char *item, size_t len)
 {
-	cleanup_free char *what = shown(item, len, SHOWN_MAX);
-	char known[128];
+	cleanup_free char *what = nsg_cut(item, len, DECIDE_SHOWN_MAX);
+	cleanup_free char *known = decide_known_types();
 
-	known_types(known, sizeof(known));
-	line_add(problems, "annotation %s: \"%s\" is not a namespace type (known: %s)", key, what, known);
+	buf_join(problems, DECIDE_SEP, "annotation %s: \"%s\" is not a namespace type (known: %s)", key, what, known);
 }
 
 /* The next comma-separated item of *cursor, without the blanks around it; NULL at the end. */
-static const char *next_item(const char **cursor, size_t *ret_len)
+static const char *decide_next_item(const char **cursor, size_t *ret_len)
 {
 	const char *start = *cursor, *end;
 
@@ -110,9 +67,9 @@ static const char *next_item(const char **cursor, size_t *ret_len)
 	*cursor = end ? end + 1 : NULL;
 	if (!end)
 		end = start + strlen(start);
-	while (start < end && is_blank_char(*start))
+	while (start < end && decide_is_blank_char(*start))
 		start++;
-	while (end > start && is_blank_char(end[-1]))
+	while (end > start && decide_is_blank_char(end[-1]))
 		end--;
 	*ret_len = (size_t)(end - start);
 	return start;
@@ -120,34 +77,35 @@ static const char *next_item(const char **cursor, size_t *ret_len)
 
 /* The types the annotation value asks for; what is wrong with it goes to problems.
  * A typo must refuse the container rather than silently unlock nothing (SPEC.md §6). */
-static ns_set read_annotation(const struct policy *p, const char *value, const char *key, struct line *problems)
+static ns_set decide_read_annotation(const struct policy *p, const char *value, const char *key,
+				     struct nsg_buf *problems)
 {
-	const char *cursor = is_blank(value) ? NULL : value, *item;
+	const char *cursor = decide_is_blank(value) ? NULL : value, *item;
 	size_t len, n_unknown = 0;
 	ns_set asked = 0;
 
-	while ((item = next_item(&cursor, &len))) {
+	while ((item = decide_next_item(&cursor, &len))) {
 		int t = ns_type_from_name(item, len);
 
 		if (t >= 0)
 			asked |= NS_BIT(t);
-		else if (n_unknown++ < UNKNOWN_SHOWN_MAX)
-			add_unknown(problems, key, item, len);
+		else if (n_unknown++ < DECIDE_UNKNOWN_SHOWN_MAX)
+			decide_add_unknown(problems, key, item, len);
 	}
-	if (n_unknown > UNKNOWN_SHOWN_MAX)
-		line_add(problems, "annotation %s: %zu more items are not namespace types", key,
-			 n_unknown - UNKNOWN_SHOWN_MAX);
+	if (n_unknown > DECIDE_UNKNOWN_SHOWN_MAX)
+		buf_join(problems, DECIDE_SEP, "annotation %s: %zu more items are not namespace types", key,
+			 n_unknown - DECIDE_UNKNOWN_SHOWN_MAX);
 	for (size_t t = 0; t < NS_TYPE_COUNT; t++)
 		if (asked & ~p->may_allow & NS_BIT(t))
-			line_add(problems,
+			buf_join(problems, DECIDE_SEP,
 				 "annotation %s asks for \"%s\", but the policy does not let annotations allow \"%s\"",
 				 key, ns_infos[t].name, ns_infos[t].name);
 	return asked;
 }
 
 /* ret[t]: the first exemption that matches the spec's annotations and allows t, or NULL. */
-static void find_exemptions(const struct policy *p, const struct spec *s,
-			    const struct policy_exemption *ret[NS_TYPE_COUNT])
+static void decide_find_exemptions(const struct policy *p, const struct spec *s,
+				   const struct policy_exemption *ret[NS_TYPE_COUNT])
 {
 	cleanup_free char **keys = nsg_calloc(s->n_annotations, sizeof(*keys));
 	cleanup_free char **values = nsg_calloc(s->n_annotations, sizeof(*values));
@@ -166,7 +124,7 @@ static void find_exemptions(const struct policy *p, const struct spec *s,
 /* SPEC 4's user rule: a private user namespace whose mappings map host id 0
  * gives the container's root the host root's identity on every file it can
  * reach - it counts as sharing the host's user namespace. */
-static const char *maps_host_root(const struct spec *s, size_t t)
+static const char *decide_maps_host_root(const struct spec *s, size_t t)
 {
 	if (t != NS_USER)
 		return NULL;
@@ -175,16 +133,15 @@ static const char *maps_host_root(const struct spec *s, size_t t)
 	return s->ns[t].state == SPEC_NS_PRIVATE ? spec_host_root_mapping(s) : NULL;
 }
 
-static bool is_shared(const struct spec *s, const bool host[NS_TYPE_COUNT], size_t t)
+static bool decide_is_shared(const struct spec *s, const bool host[NS_TYPE_COUNT], size_t t)
 {
 	return s->ns[t].state == SPEC_NS_INHERITED || (s->ns[t].state == SPEC_NS_JOINED && host[t]) ||
-	       maps_host_root(s, t);
+	       decide_maps_host_root(s, t);
 }
 
-static char *how_shared(const struct spec *s, size_t t)
+static char *decide_how_shared(const struct spec *s, size_t t)
 {
-	cleanup_free char *path = NULL;
-	const char *id = maps_host_root(s, t);
+	const char *id = decide_maps_host_root(s, t);
 
 	if (s->ns[t].state == SPEC_NS_INHERITED)
 		return nsg_asprintf("no \"%s\" entry in linux.namespaces", ns_infos[t].name);
@@ -192,11 +149,10 @@ static char *how_shared(const struct spec *s, size_t t)
 		return nsg_asprintf("path %s is a user namespace that maps host %s 0", s->ns[t].path, id);
 	if (id)
 		return nsg_asprintf("linux.%sMappings maps host %s 0 into the container", id, id);
-	path = shown_all(s->ns[t].path);
-	return nsg_asprintf("path %s is the host's %s namespace", path, ns_infos[t].name);
+	return nsg_asprintf("path %s is the host's %s namespace", s->ns[t].path, ns_infos[t].name);
 }
 
-static enum decide_verdict verdict_of(const struct policy *p, size_t t, bool exempted, ns_set asked)
+static enum decide_verdict decide_verdict_of(const struct policy *p, size_t t, bool exempted, ns_set asked)
 {
 	if (p->ns_mode[t] == POLICY_OFF)
 		return VERDICT_OFF;
@@ -208,7 +164,7 @@ static enum decide_verdict verdict_of(const struct policy *p, size_t t, bool exe
 }
 
 /* The first row any type has decides: one refusal refuses the container. */
-static enum decide_outcome outcome_of(const struct decision *d, bool annotation_refused)
+static enum decide_outcome decide_outcome_of(const struct decision *d, bool annotation_refused)
 {
 	static const struct {
 		enum decide_verdict verdict;
@@ -229,7 +185,7 @@ static enum decide_outcome outcome_of(const struct decision *d, bool annotation_
 	return DECIDE_ALLOWED;
 }
 
-static char *way_out(const struct policy *p, const struct decision *d, size_t t, const char *key)
+static char *decide_way_out(const struct policy *p, const struct decision *d, size_t t, const char *key)
 {
 	const char *name = ns_infos[t].name;
 
@@ -241,8 +197,8 @@ static char *way_out(const struct policy *p, const struct decision *d, size_t t,
 }
 
 /* One part per type with verdict `which` (refused or warned), in table order. */
-static void add_type_parts(const struct policy *p, const struct decision *d, enum decide_verdict which, const char *key,
-			   struct line *l)
+static void decide_add_type_parts(const struct policy *p, const struct decision *d, enum decide_verdict which,
+				  const char *key, struct nsg_buf *l)
 {
 	for (size_t t = 0; t < NS_TYPE_COUNT; t++) {
 		cleanup_free char *why = NULL;
@@ -253,38 +209,48 @@ static void add_type_parts(const struct policy *p, const struct decision *d, enu
 			why = nsg_asprintf("allowed only because the policy's mode for \"%s\" is warn",
 					   ns_infos[t].name);
 		else
-			why = way_out(p, d, t, key);
-		line_add(l, "shares the host's %s namespace (%s): %s", ns_infos[t].name, d->how[t], why);
+			why = decide_way_out(p, d, t, key);
+		buf_join(l, DECIDE_SEP, "shares the host's %s namespace (%s): %s", ns_infos[t].name, d->how[t], why);
 	}
 }
 
 void decide(const struct policy *p, const struct spec *s, const bool host[NS_TYPE_COUNT], struct decision *ret)
 {
 	const struct policy_exemption *exempt[NS_TYPE_COUNT] = { 0 };
-	cleanup_free char *key = shown_all(p->annotation_key);
-	struct line msg = { 0 }; /* annotation problems first, then the types */
+	cleanup_free char *key = decide_copy(p->annotation_key);
+	cleanup_buf struct nsg_buf msg = { 0 }; /* annotation problems first, then the types */
 	ns_set asked = 0;
 
 	*ret = (struct decision){ 0 };
 	ret->annotation = p->annotation_key ? spec_annotation(s, p->annotation_key) : NULL;
 	if (ret->annotation)
-		asked = read_annotation(p, ret->annotation, key, &msg);
-	find_exemptions(p, s, exempt);
+		asked = decide_read_annotation(p, ret->annotation, key, &msg);
+	decide_find_exemptions(p, s, exempt);
 	for (size_t t = 0; t < NS_TYPE_COUNT; t++) {
-		if (!is_shared(s, host, t))
+		if (!decide_is_shared(s, host, t))
 			continue;
 		/* Off types are still described: the audit trail shows what shares the host's namespaces. */
-		ret->verdict[t] = verdict_of(p, t, exempt[t] != NULL, asked);
-		ret->how[t] = how_shared(s, t);
+		ret->verdict[t] = decide_verdict_of(p, t, exempt[t] != NULL, asked);
+		ret->how[t] = decide_how_shared(s, t);
 		if (ret->verdict[t] == VERDICT_EXEMPTED && !ret->exemption)
 			ret->exemption = exempt[t]->name;
 	}
-	ret->outcome = outcome_of(ret, msg.len > 0);
+	ret->outcome = decide_outcome_of(ret, msg.len > 0);
 	if (ret->outcome == DECIDE_REFUSED || ret->outcome == DECIDE_WARNED) {
-		add_type_parts(p, ret, ret->outcome == DECIDE_REFUSED ? VERDICT_REFUSED : VERDICT_WARNED, key, &msg);
-		ret->message = steal_pointer(&msg.buf);
+		decide_add_type_parts(p, ret, ret->outcome == DECIDE_REFUSED ? VERDICT_REFUSED : VERDICT_WARNED, key,
+				      &msg);
+		ret->message = buf_steal(&msg);
 	}
-	free(msg.buf);
+}
+
+const char *decide_verdict_name(enum decide_verdict v)
+{
+	static const char *const names[] = {
+		[VERDICT_NOT_SHARED] = "private",  [VERDICT_OFF] = "off",	[VERDICT_EXEMPTED] = "exempted",
+		[VERDICT_ANNOTATED] = "annotated", [VERDICT_WARNED] = "warned", [VERDICT_REFUSED] = "refused",
+	};
+
+	return (size_t)v < NSG_ARRAY_SIZE(names) ? names[v] : "refused";
 }
 
 char *decide_outcome_name(const struct decision *d)

@@ -48,6 +48,9 @@ void decide(const struct policy *p, const struct spec *s, const bool host[NS_TYP
  * the caller frees it. */
 char *decide_outcome_name(const struct decision *d);
 
+/* The audit trail's word for a verdict: "private", "off", "exempted", "annotated", "warned", "refused". */
+const char *decide_verdict_name(enum decide_verdict v);
+
 void decision_free(struct decision *d);
 
 #define cleanup_decision __attribute__((cleanup(decision_free)))

@@ -132,26 +132,6 @@ int evaluate(const struct policy *p, const char *path, bool config_given, struct
 	return 0;
 }
 
-void evaluation_audit_entry(const struct evaluation *ev, const char *decision, struct audit_entry *e)
-{
-	static const char *const verdicts[] = {
-		[VERDICT_NOT_SHARED] = "private",  [VERDICT_OFF] = "off",	[VERDICT_EXEMPTED] = "exempted",
-		[VERDICT_ANNOTATED] = "annotated", [VERDICT_WARNED] = "warned", [VERDICT_REFUSED] = "refused",
-	};
-
-	e->bundle = ev->bundle;
-	e->decision = decision;
-	e->annotation = ev->decision.annotation;
-	for (size_t t = 0; t < NS_TYPE_COUNT; t++) {
-		if (!ev->decision.how[t])
-			continue;
-		e->shared[e->n_shared].type = ns_infos[t].name;
-		e->shared[e->n_shared].how = ev->decision.how[t];
-		e->shared[e->n_shared].verdict = verdicts[ev->decision.verdict[t]];
-		e->n_shared++;
-	}
-}
-
 void evaluation_free(struct evaluation *e)
 {
 	free(e->bundle);

@@ -7,7 +7,6 @@
 
 #include "decide.h"
 #include "policy.h"
-#include "report.h"
 #include "spec.h"
 #include "util.h"
 
@@ -25,9 +24,6 @@ struct evaluation {
  * between nsguard's read and runc's. Fails with a message for anything that
  * cannot be read with certainty. */
 int evaluate(const struct policy *p, const char *path, bool config_given, struct evaluation *ret, struct nsg_err *err);
-
-/* The audit record's fields for this evaluation (pointers into ev). */
-void evaluation_audit_entry(const struct evaluation *ev, const char *decision, struct audit_entry *e);
 
 void evaluation_free(struct evaluation *e);
 

@@ -112,7 +112,8 @@ int guard_checked(char *argv[], const struct cli *cli)
 	if (evaluate(&policy, cli->bundle, false, &ev, &err) < 0)
 		return refuse_early(cli, &policy, ev.bundle, err.msg);
 	decision = decide_outcome_name(&ev.decision);
-	evaluation_audit_entry(&ev, decision, &e);
+	e.bundle = ev.bundle;
+	report_entry_of_decision(&ev.decision, decision, &e);
 	audit(cli, &policy, &e);
 	if (ev.decision.outcome == DECIDE_REFUSED)
 		return refuse(cli, ev.decision.message);

@@ -3,77 +3,51 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
 
+#include "buf.h"
 #include "escape.h"
-
-struct strbuf {
-	char *buf;
-	size_t len, cap;
-};
-
-static void sb_putc(struct strbuf *sb, char c)
-{
-	if (sb->len + 2 > sb->cap) {
-		sb->cap = sb->cap ? sb->cap * 2 : 128;
-		sb->buf = nsg_realloc(sb->buf, sb->cap);
-	}
-	sb->buf[sb->len++] = c;
-	sb->buf[sb->len] = '\0';
-}
-
-static void sb_puts(struct strbuf *sb, const char *s)
-{
-	while (*s)
-		sb_putc(sb, *s++);
-}
 
 /* s escaped for output (nsg_escape: no control byte, no invalid UTF-8 is
  * left), then backslashed for the inside of a double-quoted string: '"' and
  * the backslashes of the escapes. For JSON also '<', '>' and '&' as \u00XX,
  * as Go's encoding/json writes them for logrus. */
-static char *quoted(const char *s, bool json)
+static char *report_quoted(const char *s, bool json)
 {
 	cleanup_free char *esc = nsg_escape(s);
-	struct strbuf sb = { 0 };
-	char tmp[8];
+	struct nsg_buf b = { 0 };
 
-	sb_putc(&sb, ' ');
-	sb.len = 0;
 	for (const char *p = esc; *p; p++) {
 		if (*p == '"' || *p == '\\') {
-			sb_putc(&sb, '\\');
-			sb_putc(&sb, *p);
+			buf_putc(&b, '\\');
+			buf_putc(&b, *p);
 		} else if (json && (*p == '<' || *p == '>' || *p == '&')) {
-			snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned char)*p);
-			sb_puts(&sb, tmp);
+			buf_printf(&b, "\\u%04x", (unsigned char)*p);
 		} else {
-			sb_putc(&sb, *p);
+			buf_putc(&b, *p);
 		}
 	}
-	sb.buf[sb.len] = '\0';
-	return sb.buf;
+	return buf_steal(&b);
 }
 
 char *report_json_escape(const char *s)
 {
-	return quoted(s, true);
+	return report_quoted(s, true);
 }
 
 /* logrus' TextFormatter quotes a value with Go's %q; escaped, only '"' and '\\' need it. */
-static char *text_quote(const char *s)
+static char *report_text_quote(const char *s)
 {
-	cleanup_free char *inner = quoted(s, false);
+	cleanup_free char *inner = report_quoted(s, false);
 
 	return nsg_asprintf("\"%s\"", inner);
 }
 
 /* RFC 3339 local time with offset, as Go's time.RFC3339 prints it. */
-static void rfc3339(time_t t, char *buf, size_t size)
+static void report_rfc3339(time_t t, char *buf, size_t size)
 {
 	struct tm tm;
 	char zone[24];
@@ -89,7 +63,7 @@ static void rfc3339(time_t t, char *buf, size_t size)
 	strncat(buf, zone, size - strlen(buf) - 1);
 }
 
-static const char *level_name(enum report_level level)
+static const char *report_level_name(enum report_level level)
 {
 	return level == REPORT_ERROR ? "error" : "warning";
 }
@@ -99,14 +73,14 @@ char *report_format_record(const char *format, enum report_level level, const ch
 	char when[40];
 	cleanup_free char *body = NULL;
 
-	rfc3339(t, when, sizeof(when));
+	report_rfc3339(t, when, sizeof(when));
 	if (format && strcmp(format, "json") == 0) {
 		body = report_json_escape(msg);
-		return nsg_asprintf("{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n", level_name(level), body,
-				    when);
+		return nsg_asprintf("{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n", report_level_name(level),
+				    body, when);
 	}
-	body = text_quote(msg);
-	return nsg_asprintf("time=\"%s\" level=%s msg=%s\n", when, level_name(level), body);
+	body = report_text_quote(msg);
+	return nsg_asprintf("time=\"%s\" level=%s msg=%s\n", when, report_level_name(level), body);
 }
 
 int report_log(const struct report_target *to, enum report_level level, const char *msg, struct nsg_err *err)
@@ -128,7 +102,7 @@ int report_log(const struct report_target *to, enum report_level level, const ch
 }
 
 /* One line on stderr; msg is escaped here, at the edge. */
-static void to_stderr(const char *msg)
+static void report_to_stderr(const char *msg)
 {
 	cleanup_free char *esc = nsg_escape(msg);
 
@@ -139,11 +113,11 @@ void report_refusal(const struct report_target *to, const char *msg)
 {
 	struct nsg_err err;
 
-	to_stderr(msg);
+	report_to_stderr(msg);
 	if (to->log && report_log(to, REPORT_ERROR, msg, &err) < 0) {
 		cleanup_free char *why = nsg_asprintf("nsguard: %s", err.msg);
 
-		to_stderr(why);
+		report_to_stderr(why);
 	}
 }
 
@@ -159,60 +133,66 @@ void report_warning(const struct report_target *to, const char *msg)
 		(void)report_log(to, REPORT_WARNING, msg, &err);
 }
 
-static void json_field(struct strbuf *sb, const char *key, const char *value, int first)
+static void report_json_field(struct nsg_buf *b, const char *key, const char *value, int first)
 {
 	cleanup_free char *esc = value ? report_json_escape(value) : NULL;
 
-	if (!first)
-		sb_putc(sb, ',');
-	sb_putc(sb, '"');
-	sb_puts(sb, key);
-	sb_puts(sb, "\":");
-	if (!esc) {
-		sb_puts(sb, "null");
-		return;
-	}
-	sb_putc(sb, '"');
-	sb_puts(sb, esc);
-	sb_putc(sb, '"');
+	buf_printf(b, "%s\"%s\":", first ? "" : ",", key);
+	if (esc)
+		buf_printf(b, "\"%s\"", esc);
+	else
+		buf_puts(b, "null");
 }
 
-static void json_shared(struct strbuf *sb, const struct audit_entry *e)
+static void report_json_shared(struct nsg_buf *b, const struct audit_entry *e)
 {
-	sb_puts(sb, ",\"shared\":[");
+	buf_puts(b, ",\"shared\":[");
 	for (size_t i = 0; i < e->n_shared; i++) {
-		sb_puts(sb, i ? ",{" : "{");
-		json_field(sb, "type", e->shared[i].type, 1);
-		json_field(sb, "how", e->shared[i].how, 0);
-		json_field(sb, "verdict", e->shared[i].verdict, 0);
-		sb_putc(sb, '}');
+		buf_puts(b, i ? ",{" : "{");
+		report_json_field(b, "type", e->shared[i].type, 1);
+		report_json_field(b, "how", e->shared[i].how, 0);
+		report_json_field(b, "verdict", e->shared[i].verdict, 0);
+		buf_putc(b, '}');
 	}
-	sb_putc(sb, ']');
+	buf_putc(b, ']');
+}
+
+void report_entry_of_decision(const struct decision *d, const char *decision, struct audit_entry *e)
+{
+	e->decision = decision;
+	e->annotation = d->annotation;
+	for (size_t t = 0; t < NS_TYPE_COUNT && e->n_shared < NSG_ARRAY_SIZE(e->shared); t++) {
+		if (!d->how[t])
+			continue;
+		e->shared[e->n_shared].type = ns_infos[t].name;
+		e->shared[e->n_shared].how = d->how[t];
+		e->shared[e->n_shared].verdict = decide_verdict_name(d->verdict[t]);
+		e->n_shared++;
+	}
 }
 
 char *report_audit_json(const struct audit_entry *e, time_t t, long caller_pid, long uid)
 {
-	struct strbuf sb = { 0 };
-	char when[40], num[64];
+	struct nsg_buf b = { 0 };
+	char when[40];
 
-	rfc3339(t, when, sizeof(when));
-	sb_putc(&sb, '{');
-	json_field(&sb, "time", when, 1);
-	json_field(&sb, "id", e->container_id, 0);
-	json_field(&sb, "bundle", e->bundle, 0);
-	json_field(&sb, "command", e->command, 0);
-	json_field(&sb, "decision", e->decision, 0);
-	json_shared(&sb, e);
-	json_field(&sb, "annotation", e->annotation, 0);
-	json_field(&sb, "reason", e->reason, 0);
-	snprintf(num, sizeof(num), ",\"caller_pid\":%ld,\"uid\":%ld}\n", caller_pid, uid);
-	sb_puts(&sb, num);
-	return sb.buf;
+	report_rfc3339(t, when, sizeof(when));
+	buf_putc(&b, '{');
+	report_json_field(&b, "time", when, 1);
+	report_json_field(&b, "id", e->container_id, 0);
+	report_json_field(&b, "bundle", e->bundle, 0);
+	report_json_field(&b, "command", e->command, 0);
+	report_json_field(&b, "decision", e->decision, 0);
+	report_json_shared(&b, e);
+	report_json_field(&b, "annotation", e->annotation, 0);
+	report_json_field(&b, "reason", e->reason, 0);
+	buf_printf(&b, ",\"caller_pid\":%ld,\"uid\":%ld}\n", caller_pid, uid);
+	return buf_steal(&b);
 }
 
 /* Open the audit file for appending; create its directory (one level, like
  * /var/log/nsguard) on first use, so that installing needs no extra step. */
-static int open_audit(const char *file)
+static int report_open_audit(const char *file)
 {
 	/* O_NONBLOCK: never wait on a FIFO standing where the audit file should be. */
 	const int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK;
@@ -232,13 +212,13 @@ static int open_audit(const char *file)
 	return open(file, flags, 0600);
 }
 
-static int append_line(const char *file, const char *line, struct nsg_err *err)
+static int report_append_line(const char *file, const char *line, struct nsg_err *err)
 {
 	cleanup_close int fd = -1;
 	size_t len = strlen(line);
 	ssize_t n;
 
-	fd = open_audit(file);
+	fd = report_open_audit(file);
 	if (fd < 0)
 		return nsg_fail(err, "audit file %s: %s", file, strerror(errno));
 	n = write(fd, line, len);
@@ -258,6 +238,6 @@ int report_audit(const struct audit_entry *e, int use_syslog, const char *file, 
 		closelog();
 	}
 	if (file && *file)
-		return append_line(file, line, err);
+		return report_append_line(file, line, err);
 	return 0;
 }

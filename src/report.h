@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "decide.h"
 #include "util.h"
 
 enum report_level {
@@ -58,6 +59,10 @@ struct audit_entry {
 		const char *type, *how, *verdict;
 	} shared[16];
 };
+
+/* Fill e's decision fields from d: outcome name (decision, owned by the
+ * caller), annotation and one entry per shared type (pointers into d). */
+void report_entry_of_decision(const struct decision *d, const char *decision, struct audit_entry *e);
 
 /* The record as one JSON line (with newline), every string escaped; pure. */
 char *report_audit_json(const struct audit_entry *e, time_t t, long caller_pid, long uid);
