@@ -18,13 +18,13 @@ struct check_opts {
 	const char *path; /* BUNDLE or CONFIG.json, or NULL */
 };
 
-static int usage(void)
+static int check_usage(void)
 {
 	fprintf(stderr, "usage: nsguard check [--policy FILE] [--json] [BUNDLE|CONFIG.json]\n");
 	return -1;
 }
 
-static int parse_opts(int argc, char *argv[], struct check_opts *o)
+static int check_parse_opts(int argc, char *argv[], struct check_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	for (int i = 1; i < argc; i++) {
@@ -35,14 +35,14 @@ static int parse_opts(int argc, char *argv[], struct check_opts *o)
 		else if (argv[i][0] != '-' && !o->path)
 			o->path = argv[i];
 		else
-			return usage();
+			return check_usage();
 	}
 	return 0;
 }
 
 /* Every string printed below may hold bytes from outside (the path, the
  * policy, config.json): escaped right before it is written. */
-static int unusable(const char *msg)
+static int check_unusable(const char *msg)
 {
 	cleanup_free char *esc = nsg_escape(msg);
 
@@ -51,7 +51,7 @@ static int unusable(const char *msg)
 }
 
 /* An explicitly named policy file must exist; the default one may be absent. */
-static int load_policy(const struct check_opts *o, struct policy *p, struct nsg_err *err)
+static int check_load_policy(const struct check_opts *o, struct policy *p, struct nsg_err *err)
 {
 	struct stat st;
 
@@ -60,7 +60,7 @@ static int load_policy(const struct check_opts *o, struct policy *p, struct nsg_
 	return policy_load(o->policy ? o->policy : policy_path(), p, NULL, err);
 }
 
-static void print_human(const struct evaluation *ev, const char *decision)
+static void check_print_human(const struct evaluation *ev, const char *decision)
 {
 	cleanup_free char *path = nsg_escape(ev->config_path);
 	cleanup_free char *what = nsg_escape(decision);
@@ -86,7 +86,7 @@ static int check_bundle(const struct check_opts *o, const struct policy *p)
 	int is_file = stat(o->path, &st) == 0 && S_ISREG(st.st_mode);
 
 	if (evaluate(p, o->path, is_file, &ev, &err) < 0)
-		return unusable(err.msg);
+		return check_unusable(err.msg);
 	decision = decide_outcome_name(&ev.decision);
 	if (o->json) {
 		struct audit_entry e = { .command = "check" };
@@ -98,7 +98,7 @@ static int check_bundle(const struct check_opts *o, const struct policy *p)
 		line = report_audit_json(&e, time(NULL), (long)getppid(), (long)getuid());
 		fputs(line, stdout);
 	} else {
-		print_human(&ev, decision);
+		check_print_human(&ev, decision);
 	}
 	return ev.decision.outcome == DECIDE_REFUSED ? NSG_EXIT_REFUSED : NSG_EXIT_OK;
 }
@@ -110,10 +110,10 @@ int cmd_check(int argc, char *argv[])
 	struct check_opts o;
 	struct nsg_err err;
 
-	if (parse_opts(argc, argv, &o) < 0)
+	if (check_parse_opts(argc, argv, &o) < 0)
 		return NSG_EXIT_UNUSABLE;
-	if (load_policy(&o, &policy, &err) < 0)
-		return unusable(err.msg);
+	if (check_load_policy(&o, &policy, &err) < 0)
+		return check_unusable(err.msg);
 	if (o.path)
 		return check_bundle(&o, &policy);
 	path = nsg_escape(policy.path ? policy.path : "(built-in defaults)");

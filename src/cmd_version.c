@@ -8,7 +8,7 @@
 #include "policy.h"
 
 /* One line, every byte from outside (paths, messages) escaped (SPEC 8). */
-static void print_line(const char *label, const char *value, const char *detail)
+static void version_print_line(const char *label, const char *value, const char *detail)
 {
 	cleanup_free char *v = nsg_escape(value);
 	cleanup_free char *d = detail ? nsg_escape(detail) : NULL;
@@ -31,14 +31,14 @@ int cmd_version(nsg_unused int argc, nsg_unused char *argv[])
 	printf("nsguard version %s\n", PACKAGE_VERSION);
 	if (policy_load(path, &policy, &configured, &err) < 0) {
 		invalid = nsg_asprintf("invalid: %s", err.msg);
-		print_line("policy", path, invalid);
+		version_print_line("policy", path, invalid);
 	} else {
-		print_line("policy", policy.path ? policy.path : "built-in defaults (no policy file)", NULL);
+		version_print_line("policy", policy.path ? policy.path : "built-in defaults (no policy file)", NULL);
 	}
 	if (exec_resolve(configured, &runtime, &err) < 0) {
-		print_line("runtime", "none", err.msg);
+		version_print_line("runtime", "none", err.msg);
 		return NSG_EXIT_EXEC_FAILED;
 	}
-	print_line("runtime", runtime, NULL);
+	version_print_line("runtime", runtime, NULL);
 	return NSG_EXIT_OK;
 }

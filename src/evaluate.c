@@ -13,7 +13,7 @@
  * always what getcwd()'s name leads to (a mount over it, a rename). Is the
  * file nsguard opened the one relative names from the current directory?
  * fstatat() neither opens nor blocks. */
-static bool same_file_at_cwd(int fd, const char *relative)
+static bool evaluate_same_file_at_cwd(int fd, const char *relative)
 {
 	struct stat a, b;
 
@@ -26,8 +26,8 @@ static bool same_file_at_cwd(int fd, const char *relative)
  * every directory and symlink on the way must be root's and writable by
  * nobody else, so nobody but root can swap the file between nsguard's read
  * and runc's. Opened without blocking: a FIFO is refused, never waited on. */
-static int read_config(const struct evaluation *e, const char *relative, char **ret_buf, size_t *ret_len,
-		       struct nsg_err *err)
+static int evaluate_read_config(const struct evaluation *e, const char *relative, char **ret_buf, size_t *ret_len,
+				struct nsg_err *err)
 {
 	struct pathtrust_result r;
 	cleanup_close int fd = -1;
@@ -35,7 +35,7 @@ static int read_config(const struct evaluation *e, const char *relative, char **
 	if (pathtrust_open(e->config_path, geteuid() == 0 ? PATHTRUST_OWNERS : 0, NULL, &r, err) < 0)
 		return err->errnum ? nsg_prefix(err, "cannot read %s: ", e->config_path) : -1;
 	fd = r.fd;
-	if (relative && !same_file_at_cwd(fd, relative))
+	if (relative && !evaluate_same_file_at_cwd(fd, relative))
 		return nsg_fail(err,
 				"%s is not the file %s names from the current directory (something is mounted over "
 				"it?): runc would read another config.json",
@@ -47,7 +47,8 @@ static int read_config(const struct evaluation *e, const char *relative, char **
  * are not examined; any other joined path that cannot be judged with
  * certainty - no reference identity (no /proc), not a namespace of its type,
  * a path runc init would resolve differently - is a refusal. */
-static int find_host_namespaces(const struct policy *p, struct spec *s, bool host[NS_TYPE_COUNT], struct nsg_err *err)
+static int evaluate_find_host_namespaces(const struct policy *p, struct spec *s, bool host[NS_TYPE_COUNT],
+					 struct nsg_err *err)
 {
 	cleanup_zone struct pathtrust_zone zone = { 0 };
 	bool as_root = geteuid() == 0;
@@ -79,7 +80,7 @@ static int find_host_namespaces(const struct policy *p, struct spec *s, bool hos
 }
 
 /* The only annotations the decision reads: the allow key and the exemptions' keys. */
-static const char **annotation_keys(const struct policy *p, size_t *ret_n)
+static const char **evaluate_annotation_keys(const struct policy *p, size_t *ret_n)
 {
 	size_t n = 1;
 	const char **keys;
@@ -121,12 +122,12 @@ int evaluate(const struct policy *p, const char *path, bool config_given, struct
 			return nsg_prefix(err, "bundle: ");
 		ret->config_path = nsg_asprintf("%s/config.json", ret->bundle);
 	}
-	if (read_config(ret, relative, &buf, &len, err) < 0)
+	if (evaluate_read_config(ret, relative, &buf, &len, err) < 0)
 		return -1;
-	keys = annotation_keys(p, &n_keys);
+	keys = evaluate_annotation_keys(p, &n_keys);
 	if (sandbox_parse_spec_keep(buf, len, keys, n_keys, &ret->spec, err) < 0)
 		return nsg_prefix(err, "%s: ", ret->config_path);
-	if (find_host_namespaces(p, &ret->spec, host, err) < 0)
+	if (evaluate_find_host_namespaces(p, &ret->spec, host, err) < 0)
 		return -1;
 	decide(p, &ret->spec, host, &ret->decision);
 	return 0;

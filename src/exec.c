@@ -8,7 +8,7 @@
 /* The running nsguard binary. Without /proc/self/exe it cannot be told from
  * a runtime, and executing a runtime that may be nsguard itself (hard mode)
  * would loop forever: an error, never a guess. */
-static int read_self(const char *runtime, struct stat *ret, struct nsg_err *err)
+static int exec_read_self(const char *runtime, struct stat *ret, struct nsg_err *err)
 {
 	if (stat("/proc/self/exe", ret) == 0)
 		return 0;
@@ -18,7 +18,7 @@ static int read_self(const char *runtime, struct stat *ret, struct nsg_err *err)
 			      runtime, strerror(errno));
 }
 
-static int check_candidate(const char *path, const struct stat *self, struct nsg_err *err)
+static int exec_check_candidate(const char *path, const struct stat *self, struct nsg_err *err)
 {
 	struct stat st;
 
@@ -34,7 +34,7 @@ static int check_candidate(const char *path, const struct stat *self, struct nsg
 
 /* Search $PATH for a "runc" that is not us. Relative entries are skipped: they
  * depend on the caller's directory, which a tenant may control. */
-static int search_path(const struct stat *self, char **ret_path, struct nsg_err *err)
+static int exec_search_path(const struct stat *self, char **ret_path, struct nsg_err *err)
 {
 	const char *path = getenv("PATH");
 	cleanup_free char *copy =
@@ -48,7 +48,7 @@ static int search_path(const struct stat *self, char **ret_path, struct nsg_err 
 		if (dir[0] != '/')
 			continue;
 		candidate = nsg_asprintf("%s/runc", dir);
-		if (check_candidate(candidate, self, &ignored) == 0) {
+		if (exec_check_candidate(candidate, self, &ignored) == 0) {
 			*ret_path = steal_pointer(&candidate);
 			return 0;
 		}
@@ -60,11 +60,11 @@ int exec_resolve(const char *configured, char **ret_path, struct nsg_err *err)
 {
 	struct stat self;
 
-	if (read_self(configured ? configured : "runc", &self, err) < 0)
+	if (exec_read_self(configured ? configured : "runc", &self, err) < 0)
 		return -1;
 	if (!configured)
-		return search_path(&self, ret_path, err);
-	if (check_candidate(configured, &self, err) < 0)
+		return exec_search_path(&self, ret_path, err);
+	if (exec_check_candidate(configured, &self, err) < 0)
 		return -1;
 	*ret_path = nsg_strdup(configured);
 	return 0;

@@ -9,15 +9,15 @@
 #include "policy.h"
 #include "report.h"
 
-static struct report_target target_of(const struct cli *cli)
+static struct report_target guard_target_of(const struct cli *cli)
 {
 	return (struct report_target){ .log = cli->log, .log_format = cli->log_format };
 }
 
 /* Exec the runtime; on failure report it and return NSG_EXIT_EXEC_FAILED. */
-static int hand_over(char *argv[], const struct cli *cli, const char *configured)
+static int guard_hand_over(char *argv[], const struct cli *cli, const char *configured)
 {
-	struct report_target to = target_of(cli);
+	struct report_target to = guard_target_of(cli);
 	cleanup_free char *runtime = NULL;
 	cleanup_free char *msg = NULL;
 	struct nsg_err err;
@@ -38,14 +38,14 @@ int guard_pass(char *argv[], const struct cli *cli)
 	struct nsg_err err;
 
 	policy_load(policy_path(), &policy, &runtime, &err);
-	return hand_over(argv, cli, runtime);
+	return guard_hand_over(argv, cli, runtime);
 }
 
 /* The audit trail; a failing sink never changes the decision, it only warns.
  * policy is NULL when it could not be loaded: then syslog is the only sink. */
-static void audit(const struct cli *cli, const struct policy *policy, struct audit_entry *e)
+static void guard_audit(const struct cli *cli, const struct policy *policy, struct audit_entry *e)
 {
-	struct report_target to = target_of(cli);
+	struct report_target to = guard_target_of(cli);
 	struct nsg_err err;
 
 	e->command = cli->command;
@@ -56,9 +56,9 @@ static void audit(const struct cli *cli, const struct policy *policy, struct aud
 	}
 }
 
-static int refuse(const struct cli *cli, const char *detail)
+static int guard_refuse(const struct cli *cli, const char *detail)
 {
-	struct report_target to = target_of(cli);
+	struct report_target to = guard_target_of(cli);
 	cleanup_free char *msg = NULL;
 
 	if (cli->container_id)
@@ -71,12 +71,12 @@ static int refuse(const struct cli *cli, const char *detail)
 }
 
 /* A refusal before any decision: audit it with the reason, then refuse. */
-static int refuse_early(const struct cli *cli, const struct policy *policy, const char *bundle, const char *why)
+static int guard_refuse_early(const struct cli *cli, const struct policy *policy, const char *bundle, const char *why)
 {
 	struct audit_entry e = { .decision = "refused", .bundle = bundle, .reason = why };
 
-	audit(cli, policy, &e);
-	return refuse(cli, why);
+	guard_audit(cli, policy, &e);
+	return guard_refuse(cli, why);
 }
 
 int guard_refuse_argv(const struct cli *cli, const char *why)
@@ -85,13 +85,13 @@ int guard_refuse_argv(const struct cli *cli, const char *why)
 	struct nsg_err err;
 	int ok = policy_load(policy_path(), &policy, NULL, &err) == 0;
 
-	return refuse_early(cli, ok ? &policy : NULL, NULL, why);
+	return guard_refuse_early(cli, ok ? &policy : NULL, NULL, why);
 }
 
 /* CRIU recreates every namespace without a path from the checkpoint image,
  * not from config.json: an image of a host-namespace process restores into
  * the host's, whatever config.json says. */
-static const char restore_refused[] =
+static const char guard_restore_refused[] =
 	"restore is refused by the policy: CRIU recreates the checkpointed processes' namespaces from the image, "
 	"not from config.json, so an image of a process in the host's namespaces restores into them; set "
 	"\"restore\": \"check\" in the policy where tenants cannot supply checkpoint images";
@@ -106,22 +106,22 @@ int guard_checked(char *argv[], const struct cli *cli)
 	struct nsg_err err;
 
 	if (policy_load(policy_path(), &policy, &runtime, &err) < 0)
-		return refuse_early(cli, NULL, NULL, err.msg);
+		return guard_refuse_early(cli, NULL, NULL, err.msg);
 	if (strcmp(cli->command, "restore") == 0 && policy.restore == POLICY_RESTORE_REFUSE)
-		return refuse_early(cli, &policy, cli->bundle, restore_refused);
+		return guard_refuse_early(cli, &policy, cli->bundle, guard_restore_refused);
 	if (evaluate(&policy, cli->bundle, false, &ev, &err) < 0)
-		return refuse_early(cli, &policy, ev.bundle, err.msg);
+		return guard_refuse_early(cli, &policy, ev.bundle, err.msg);
 	decision = decide_outcome_name(&ev.decision);
 	e.bundle = ev.bundle;
 	report_entry_of_decision(&ev.decision, decision, &e);
-	audit(cli, &policy, &e);
+	guard_audit(cli, &policy, &e);
 	if (ev.decision.outcome == DECIDE_REFUSED)
-		return refuse(cli, ev.decision.message);
+		return guard_refuse(cli, ev.decision.message);
 	if (ev.decision.outcome == DECIDE_WARNED) {
-		struct report_target to = target_of(cli);
+		struct report_target to = guard_target_of(cli);
 		cleanup_free char *msg =
 			nsg_asprintf("nsguard: warning: container \"%s\": %s", cli->container_id, ev.decision.message);
 		report_warning(&to, msg);
 	}
-	return hand_over(argv, cli, policy.runtime);
+	return guard_hand_over(argv, cli, policy.runtime);
 }

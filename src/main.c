@@ -14,7 +14,7 @@ static const struct {
 	{ "version", cmd_version },
 };
 
-static int run_own(int argc, char *argv[], const struct cli *cli)
+static int main_run_own(int argc, char *argv[], const struct cli *cli)
 {
 	for (size_t i = 0; i < NSG_ARRAY_SIZE(own_commands); i++)
 		if (strcmp(cli->command, own_commands[i].name) == 0)
@@ -33,7 +33,7 @@ int main(int argc, char *argv[])
 	case CLI_REFUSE:
 		return guard_refuse_argv(&cli, err.msg);
 	case CLI_OWN:
-		return run_own(argc, argv, &cli);
+		return main_run_own(argc, argv, &cli);
 	case CLI_PASS:
 	default:
 		return guard_pass(argv, &cli);

@@ -14,7 +14,7 @@
 #define PROC_ROOT_INO 1
 
 /* Where the walk stands inside procfs: the grammar of /proc/<pid>/[task/<tid>/]ns/<name>. */
-enum proc_pos {
+enum pathtrust_proc_pos {
 	PROC_OUTSIDE,
 	PROC_ROOT,
 	PROC_PID,
@@ -23,34 +23,34 @@ enum proc_pos {
 	PROC_NS,
 };
 
-struct walk {
+struct pathtrust_walk {
 	unsigned flags;
 	const struct pathtrust_zone *zone;
 	size_t depth; /* directories on the stack; [0] is "/" */
 	int fd[PT_MAX_DEPTH];
 	struct pathtrust_dir id[PT_MAX_DEPTH];
 	size_t len[PT_MAX_DEPTH]; /* length of where at each level */
-	enum proc_pos proc;
+	enum pathtrust_proc_pos proc;
 	unsigned links;
 	char where[PATH_MAX]; /* the physical path so far ("" for "/") */
 	char todo[2 * PATH_MAX];
 };
 
-static void walk_free(struct walk *w)
+static void pathtrust_walk_free(struct pathtrust_walk *w)
 {
 	for (size_t i = 0; i < w->depth; i++)
 		close(w->fd[i]);
 	w->depth = 0;
 }
 
-#define cleanup_walk __attribute__((cleanup(walk_free)))
+#define cleanup_walk __attribute__((cleanup(pathtrust_walk_free)))
 
-static const char *shown_where(const struct walk *w)
+static const char *pathtrust_shown_where(const struct pathtrust_walk *w)
 {
 	return w->where[0] ? w->where : "/";
 }
 
-static bool dir_in(const struct pathtrust_dir *set, size_t n, const struct pathtrust_dir *d)
+static bool pathtrust_dir_in(const struct pathtrust_dir *set, size_t n, const struct pathtrust_dir *d)
 {
 	for (size_t i = 0; i < n; i++)
 		if (set[i].dev == d->dev && set[i].ino == d->ino)
@@ -59,20 +59,20 @@ static bool dir_in(const struct pathtrust_dir *set, size_t n, const struct patht
 }
 
 /* Is the walk below one of the zone's namespace_dirs? */
-static bool below_dirs(const struct walk *w)
+static bool pathtrust_below_dirs(const struct pathtrust_walk *w)
 {
 	for (size_t i = 0; i < w->depth; i++)
-		if (dir_in(w->zone->dirs, w->zone->n_dirs, &w->id[i]))
+		if (pathtrust_dir_in(w->zone->dirs, w->zone->n_dirs, &w->id[i]))
 			return true;
 	return false;
 }
 
 /* May the next entry of the current directory be trusted not to be swapped by
  * a container? See struct pathtrust_zone. */
-static int check_zone(const struct walk *w, const char *what, struct nsg_err *err)
+static int pathtrust_check_zone(const struct pathtrust_walk *w, const char *what, struct nsg_err *err)
 {
-	if (!w->zone || w->proc != PROC_OUTSIDE || below_dirs(w) ||
-	    dir_in(w->zone->ways, w->zone->n_ways, &w->id[w->depth - 1]))
+	if (!w->zone || w->proc != PROC_OUTSIDE || pathtrust_below_dirs(w) ||
+	    pathtrust_dir_in(w->zone->ways, w->zone->n_ways, &w->id[w->depth - 1]))
 		return 0;
 	return nsg_fail(err,
 			"%s lies neither in /proc/<pid>/ns/ nor on the way to or in one of the policy's "
@@ -84,7 +84,7 @@ static int check_zone(const struct walk *w, const char *what, struct nsg_err *er
  * entries. A container without a user namespace runs as the host's root, so
  * this alone does not make a path safe from containers: that is what
  * /proc/<pid>/ns and namespace_dirs are for (nsid.c). */
-static int judge(const struct walk *w, const char *what, const struct stat *st, struct nsg_err *err)
+static int pathtrust_judge(const struct pathtrust_walk *w, const char *what, const struct stat *st, struct nsg_err *err)
 {
 	bool open_dir = S_ISDIR(st->st_mode) && (st->st_mode & (S_IWGRP | S_IWOTH)) && !(st->st_mode & S_ISVTX);
 	bool open_file = S_ISREG(st->st_mode) && (st->st_mode & (S_IWGRP | S_IWOTH));
@@ -105,7 +105,7 @@ static int judge(const struct walk *w, const char *what, const struct stat *st, 
 	return 0;
 }
 
-static bool is_number(const char *s)
+static bool pathtrust_is_number(const char *s)
 {
 	if (!*s)
 		return false;
@@ -117,12 +117,12 @@ static bool is_number(const char *s)
 
 /* The next position inside procfs after entry name, or PROC_OUTSIDE if the
  * grammar does not allow it. */
-static enum proc_pos proc_next(enum proc_pos at, const char *name)
+static enum pathtrust_proc_pos pathtrust_proc_next(enum pathtrust_proc_pos at, const char *name)
 {
 	switch (at) {
 	case PROC_ROOT:
 	case PROC_TASK:
-		return is_number(name) ? (at == PROC_ROOT ? PROC_PID : PROC_TID) : PROC_OUTSIDE;
+		return pathtrust_is_number(name) ? (at == PROC_ROOT ? PROC_PID : PROC_TID) : PROC_OUTSIDE;
 	case PROC_PID:
 		return strcmp(name, "ns") == 0 ? PROC_NS : strcmp(name, "task") == 0 ? PROC_TASK : PROC_OUTSIDE;
 	case PROC_TID:
@@ -134,7 +134,7 @@ static enum proc_pos proc_next(enum proc_pos at, const char *name)
 	}
 }
 
-static int not_in_proc(const struct walk *w, const char *name, struct nsg_err *err)
+static int pathtrust_not_in_proc(const struct pathtrust_walk *w, const char *name, struct nsg_err *err)
 {
 	return nsg_fail(err,
 			"%s/%s is not allowed: under /proc only /proc/<pid>/ns/<name> and "
@@ -142,7 +142,8 @@ static int not_in_proc(const struct walk *w, const char *name, struct nsg_err *e
 			w->where, name);
 }
 
-static int push(struct walk *w, int fd, const struct stat *st, const char *name, struct nsg_err *err)
+static int pathtrust_push(struct pathtrust_walk *w, int fd, const struct stat *st, const char *name,
+			  struct nsg_err *err)
 {
 	size_t n = strlen(w->where);
 
@@ -158,7 +159,7 @@ static int push(struct walk *w, int fd, const struct stat *st, const char *name,
 	return 0;
 }
 
-static void pop_to(struct walk *w, size_t depth)
+static void pathtrust_pop_to(struct pathtrust_walk *w, size_t depth)
 {
 	while (w->depth > depth)
 		close(w->fd[--w->depth]);
@@ -166,7 +167,8 @@ static void pop_to(struct walk *w, size_t depth)
 }
 
 /* Entering procfs: only at /proc, and only at the root of the mount. */
-static int enter_proc(struct walk *w, int fd, const struct stat *st, const char *name, struct nsg_err *err)
+static int pathtrust_enter_proc(struct pathtrust_walk *w, int fd, const struct stat *st, const char *name,
+				struct nsg_err *err)
 {
 	struct statfs sfs;
 
@@ -181,7 +183,7 @@ static int enter_proc(struct walk *w, int fd, const struct stat *st, const char 
 }
 
 /* Replace the component just read by the target of the symlink fd. */
-static int follow(struct walk *w, int fd, const char *name, const char *rest, struct nsg_err *err)
+static int pathtrust_follow(struct pathtrust_walk *w, int fd, const char *name, const char *rest, struct nsg_err *err)
 {
 	char target[PATH_MAX];
 	ssize_t n;
@@ -197,7 +199,7 @@ static int follow(struct walk *w, int fd, const char *name, const char *rest, st
 	if ((size_t)n + 1 + strlen(rest) >= sizeof(w->todo))
 		return nsg_fail(err, "the link %s/%s leads to an overlong path", w->where, name);
 	if (target[0] == '/')
-		pop_to(w, 1);
+		pathtrust_pop_to(w, 1);
 	/* rest points into todo: move it behind the target. */
 	memmove(w->todo + n + 1, rest, strlen(rest) + 1);
 	memcpy(w->todo, target, (size_t)n);
@@ -206,7 +208,7 @@ static int follow(struct walk *w, int fd, const char *name, const char *rest, st
 }
 
 /* Open the final object for reading, making sure it is the one O_PATH saw. */
-static int open_final(struct walk *w, const struct stat *st, const char *name, struct nsg_err *err)
+static int pathtrust_open_final(struct pathtrust_walk *w, const struct stat *st, const char *name, struct nsg_err *err)
 {
 	int dir = w->fd[w->depth - 1];
 	int fd;
@@ -229,7 +231,7 @@ static int open_final(struct walk *w, const struct stat *st, const char *name, s
 }
 
 /* Split the next component off todo; NULL when none is left. */
-static char *next_component(char **cursor)
+static char *pathtrust_next_component(char **cursor)
 {
 	char *p = *cursor, *end;
 
@@ -247,68 +249,78 @@ static char *next_component(char **cursor)
 	return p;
 }
 
-static bool nothing_left(const char *rest)
+static bool pathtrust_nothing_left(const char *rest)
 {
 	while (*rest == '/')
 		rest++;
 	return *rest == '\0';
 }
 
+/* The object name (O_PATH descriptor *fd, stat st) met at w's position: judge
+ * it, then descend, follow or open it; 1 when it is the final object, open
+ * in *ret_fd. next: where it leads in the /proc grammar. */
+static int pathtrust_object(struct pathtrust_walk *w, int *fd, const struct stat *st, const char *name,
+			    const char *what, char **cursor, enum pathtrust_proc_pos next, int *ret_fd,
+			    struct nsg_err *err)
+{
+	if (w->proc == PROC_OUTSIDE && pathtrust_enter_proc(w, *fd, st, name, err) < 0)
+		return -1;
+	if (pathtrust_judge(w, what, st, err) < 0)
+		return -1;
+	if (w->proc != PROC_OUTSIDE && next != PROC_OUTSIDE) {
+		if (!S_ISDIR(st->st_mode))
+			return pathtrust_not_in_proc(w, name, err);
+		w->proc = next;
+	}
+	if (S_ISLNK(st->st_mode))
+		return pathtrust_follow(w, *fd, name, *cursor, err) < 0 ? -1 : (*cursor = w->todo, 0);
+	if (S_ISDIR(st->st_mode))
+		return pathtrust_push(w, take_fd(fd), st, name, err);
+	if (!pathtrust_nothing_left(*cursor))
+		return nsg_fail_errno(err, ENOTDIR, "%s is not a directory", what);
+	if (w->zone && !pathtrust_below_dirs(w))
+		return nsg_fail(err,
+				"%s is neither /proc/<pid>/ns/<name> nor in one of the policy's namespace_dirs: a "
+				"container running as the host's root could replace it before runc opens it",
+				what);
+	*ret_fd = pathtrust_open_final(w, st, name, err);
+	return *ret_fd < 0 ? -1 : 1;
+}
+
 /* One step; returns 1 when the final object is open in *ret_fd. */
-static int step(struct walk *w, const char *name, char **cursor, int *ret_fd, struct nsg_err *err)
+static int pathtrust_step(struct pathtrust_walk *w, const char *name, char **cursor, int *ret_fd, struct nsg_err *err)
 {
 	cleanup_close int fd = -1;
-	enum proc_pos next = PROC_OUTSIDE;
+	enum pathtrust_proc_pos next = PROC_OUTSIDE;
 	char what[PATH_MAX + NAME_MAX + 2];
 	struct stat st;
 
 	if (strcmp(name, ".") == 0)
 		return 0;
 	if (w->proc == PROC_NS) { /* /proc/<pid>/ns/<name>: the end of the path */
-		if (strcmp(name, "..") == 0 || !nothing_left(*cursor))
-			return not_in_proc(w, name, err);
-		*ret_fd = open_final(w, NULL, name, err);
+		if (strcmp(name, "..") == 0 || !pathtrust_nothing_left(*cursor))
+			return pathtrust_not_in_proc(w, name, err);
+		*ret_fd = pathtrust_open_final(w, NULL, name, err);
 		return *ret_fd < 0 ? -1 : 1;
 	}
-	if (w->proc != PROC_OUTSIDE && (next = proc_next(w->proc, name)) == PROC_OUTSIDE)
-		return not_in_proc(w, name, err);
+	if (w->proc != PROC_OUTSIDE && (next = pathtrust_proc_next(w->proc, name)) == PROC_OUTSIDE)
+		return pathtrust_not_in_proc(w, name, err);
 	if (strcmp(name, "..") == 0) {
 		if (w->depth > 1)
-			pop_to(w, w->depth - 1);
+			pathtrust_pop_to(w, w->depth - 1);
 		return 0;
 	}
 	snprintf(what, sizeof(what), "%s/%s", w->where, name);
-	if (check_zone(w, what, err) < 0)
+	if (pathtrust_check_zone(w, what, err) < 0)
 		return -1;
 	fd = openat(w->fd[w->depth - 1], name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return nsg_fail_errno(err, errno, "%s: %s", what, strerror(errno));
-	if (w->proc == PROC_OUTSIDE && enter_proc(w, fd, &st, name, err) < 0)
-		return -1;
-	if (judge(w, what, &st, err) < 0)
-		return -1;
-	if (w->proc != PROC_OUTSIDE && next != PROC_OUTSIDE) {
-		if (!S_ISDIR(st.st_mode))
-			return not_in_proc(w, name, err);
-		w->proc = next;
-	}
-	if (S_ISLNK(st.st_mode))
-		return follow(w, fd, name, *cursor, err) < 0 ? -1 : (*cursor = w->todo, 0);
-	if (S_ISDIR(st.st_mode))
-		return push(w, take_fd(&fd), &st, name, err);
-	if (!nothing_left(*cursor))
-		return nsg_fail_errno(err, ENOTDIR, "%s is not a directory", what);
-	if (w->zone && !below_dirs(w))
-		return nsg_fail(err,
-				"%s is neither /proc/<pid>/ns/<name> nor in one of the policy's namespace_dirs: a "
-				"container running as the host's root could replace it before runc opens it",
-				what);
-	*ret_fd = open_final(w, &st, name, err);
-	return *ret_fd < 0 ? -1 : 1;
+	return pathtrust_object(w, &fd, &st, name, what, cursor, next, ret_fd, err);
 }
 
-static int walk_start(struct walk *w, const char *path, unsigned flags, const struct pathtrust_zone *zone,
-		      struct nsg_err *err)
+static int pathtrust_walk_start(struct pathtrust_walk *w, const char *path, unsigned flags,
+				const struct pathtrust_zone *zone, struct nsg_err *err)
 {
 	struct stat st;
 	int fd;
@@ -330,23 +342,23 @@ static int walk_start(struct walk *w, const char *path, unsigned flags, const st
 	w->id[0] = (struct pathtrust_dir){ st.st_dev, st.st_ino };
 	w->len[0] = 0;
 	w->depth = 1;
-	return judge(w, "/", &st, err);
+	return pathtrust_judge(w, "/", &st, err);
 }
 
 int pathtrust_open(const char *path, unsigned flags, const struct pathtrust_zone *zone, struct pathtrust_result *ret,
 		   struct nsg_err *err)
 {
-	cleanup_walk struct walk w = { 0 };
+	cleanup_walk struct pathtrust_walk w = { 0 };
 	char *cursor = w.todo;
 	int fd = -1;
 	char *name;
 
 	ret->fd = -1;
 	ret->proc_ns = false;
-	if (walk_start(&w, path, flags, zone, err) < 0)
+	if (pathtrust_walk_start(&w, path, flags, zone, err) < 0)
 		return -1;
-	while ((name = next_component(&cursor))) {
-		int r = step(&w, name, &cursor, &fd, err);
+	while ((name = pathtrust_next_component(&cursor))) {
+		int r = pathtrust_step(&w, name, &cursor, &fd, err);
 
 		if (r < 0)
 			return -1;
@@ -354,13 +366,14 @@ int pathtrust_open(const char *path, unsigned flags, const struct pathtrust_zone
 			break;
 	}
 	if (fd < 0)
-		return nsg_fail_errno(err, EINVAL, "%s is not a regular file but a directory", shown_where(&w));
+		return nsg_fail_errno(err, EINVAL, "%s is not a regular file but a directory",
+				      pathtrust_shown_where(&w));
 	ret->fd = fd;
 	ret->proc_ns = w.proc == PROC_NS;
 	return 0;
 }
 
-static void add_dir(struct pathtrust_dir **set, size_t *n, const char *path)
+static void pathtrust_add_dir(struct pathtrust_dir **set, size_t *n, const char *path)
 {
 	struct stat st;
 
@@ -371,14 +384,14 @@ static void add_dir(struct pathtrust_dir **set, size_t *n, const char *path)
 }
 
 /* "/", "/a", "/a/b" of "/a/b/c" into ways. */
-static void add_ways(struct pathtrust_zone *z, const char *path)
+static void pathtrust_add_ways(struct pathtrust_zone *z, const char *path)
 {
 	cleanup_free char *copy = nsg_strdup(path);
 
-	add_dir(&z->ways, &z->n_ways, "/");
+	pathtrust_add_dir(&z->ways, &z->n_ways, "/");
 	for (char *c = copy + 1; (c = strchr(c, '/')); c++) {
 		*c = '\0';
-		add_dir(&z->ways, &z->n_ways, copy);
+		pathtrust_add_dir(&z->ways, &z->n_ways, copy);
 		*c = '/';
 	}
 }
@@ -387,10 +400,10 @@ void pathtrust_zone_of(char *const *paths, size_t n, struct pathtrust_zone *ret)
 {
 	*ret = (struct pathtrust_zone){ 0 };
 	for (size_t i = 0; i < n; i++) {
-		add_dir(&ret->dirs, &ret->n_dirs, paths[i]);
-		add_ways(ret, paths[i]);
+		pathtrust_add_dir(&ret->dirs, &ret->n_dirs, paths[i]);
+		pathtrust_add_ways(ret, paths[i]);
 	}
-	add_ways(ret, "/var/run");
+	pathtrust_add_ways(ret, "/var/run");
 }
 
 void pathtrust_zone_free(struct pathtrust_zone *z)

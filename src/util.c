@@ -10,7 +10,7 @@
 
 /* Where to cut s so that s[0..ret) plus "..." fits in max bytes: never
  * inside a UTF-8 sequence. */
-static size_t cut_point(const char *s, size_t max)
+static size_t util_cut_point(const char *s, size_t max)
 {
 	size_t n = max >= 3 ? max - 3 : 0;
 
@@ -21,7 +21,7 @@ static size_t cut_point(const char *s, size_t max)
 
 /* dst (NSG_ERR_MAX bytes) = head + tail. tail is kept whole when it fits,
  * head shortened to make room; the cut is marked "..." (see util.h). */
-static void compose(char *dst, const char *head, size_t head_len, const char *tail, size_t tail_len)
+static void util_compose(char *dst, const char *head, size_t head_len, const char *tail, size_t tail_len)
 {
 	const size_t max = NSG_ERR_MAX - 1;
 	char out[NSG_ERR_MAX];
@@ -32,13 +32,13 @@ static void compose(char *dst, const char *head, size_t head_len, const char *ta
 		memcpy(out + head_len, tail, tail_len);
 		o = head_len + tail_len;
 	} else if (tail_len + 3 <= max) {
-		n = cut_point(head, max - tail_len);
+		n = util_cut_point(head, max - tail_len);
 		memcpy(out, head, n);
 		memcpy(out + n, "...", 3);
 		memcpy(out + n + 3, tail, tail_len);
 		o = n + 3 + tail_len;
 	} else {
-		n = cut_point(tail, max);
+		n = util_cut_point(tail, max);
 		memcpy(out, tail, n);
 		memcpy(out + n, "...", 3);
 		o = n + 3;
@@ -47,7 +47,7 @@ static void compose(char *dst, const char *head, size_t head_len, const char *ta
 	memcpy(dst, out, o + 1);
 }
 
-static int vfail(struct nsg_err *err, int errnum, const char *fmt, va_list ap)
+static int util_vfail(struct nsg_err *err, int errnum, const char *fmt, va_list ap)
 {
 	cleanup_free char *msg = NULL;
 
@@ -55,7 +55,7 @@ static int vfail(struct nsg_err *err, int errnum, const char *fmt, va_list ap)
 		return -1;
 	if (vasprintf(&msg, fmt, ap) < 0)
 		abort();
-	compose(err->msg, "", 0, msg, strlen(msg));
+	util_compose(err->msg, "", 0, msg, strlen(msg));
 	err->errnum = errnum;
 	return -1;
 }
@@ -65,7 +65,7 @@ int nsg_fail(struct nsg_err *err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vfail(err, 0, fmt, ap);
+	util_vfail(err, 0, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -75,7 +75,7 @@ int nsg_fail_errno(struct nsg_err *err, int errnum, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vfail(err, errnum, fmt, ap);
+	util_vfail(err, errnum, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -96,7 +96,7 @@ int nsg_prefix(struct nsg_err *err, const char *fmt, ...)
 	va_end(ap);
 	if (r < 0)
 		abort();
-	compose(err->msg, context, strlen(context), old, strlen(old));
+	util_compose(err->msg, context, strlen(context), old, strlen(old));
 	return -1;
 }
 
