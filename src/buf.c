@@ -44,7 +44,7 @@ void buf_puts(struct nsg_buf *b, const char *s)
 	buf_put(b, s, strlen(s));
 }
 
-static void buf_vprintf(struct nsg_buf *b, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void buf_vprintf(struct nsg_buf *b, const char *fmt, va_list ap)
 {
 	va_list copy;
 	int n;

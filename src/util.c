@@ -47,7 +47,8 @@ static void util_compose(char *dst, const char *head, size_t head_len, const cha
 	memcpy(dst, out, o + 1);
 }
 
-static int util_vfail(struct nsg_err *err, int errnum, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static int util_vfail(struct nsg_err *err, int errnum, const char *fmt,
+							    va_list ap)
 {
 	cleanup_free char *msg = NULL;
 
