@@ -106,7 +106,7 @@ static void test_rows(void)
 		cleanup_free char *got = nsg_escape_len(r->in, r->len);
 		int eq = strcmp(got, r->want) == 0;
 
-		if (!ok(eq, "%s", r->what)) {
+		if (!ok(eq, "SPEC 8: %s", r->what)) {
 			cleanup_free char *in = hexdump(r->in, r->len);
 			cleanup_free char *g = hexdump(got, strlen(got));
 			cleanup_free char *w = hexdump(r->want, strlen(r->want));
@@ -130,20 +130,63 @@ static void test_every_byte(void)
 			if (*p < 0x20 || *p == 0x7f || *p >= 0x80)
 				clean = 0;
 	}
-	ok(clean, "no single byte followed by ASCII survives as a control or non-ASCII byte");
+	ok(clean, "SPEC 8: no single byte followed by ASCII survives as a control or non-ASCII byte");
 }
 
 static void test_null_and_strlen(void)
 {
 	cleanup_free char *got = nsg_escape("tab\there");
 
-	ok(nsg_escape(NULL) == NULL, "NULL in, NULL out");
-	is_str(got, "tab\\x09here", "nsg_escape is nsg_escape_len of strlen");
+	ok(nsg_escape(NULL) == NULL, "SPEC 8: NULL in, NULL out");
+	is_str(got, "tab\\x09here", "SPEC 8: nsg_escape is nsg_escape_len of strlen");
+}
+
+/* SPEC 8: quoted text is shortened one way: at most max bytes, never inside
+ * a UTF-8 sequence, "..." where cut. */
+static void test_cut(void)
+{
+	static const struct {
+		const char *in;
+		size_t max;
+		const char *want;
+	} cut_rows[] = {
+		{ "short", 64, "short" },
+		{ "abcdef", 6, "abcdef" },
+		{ "abcdefg", 6, "abcdef..." },
+		{ "ab\xc3\xa9", 3, "ab..." },				/* U+00E9 is not split */
+		{ "a\xe2\x82\xac\xe2\x82\xac", 5, "a\xe2\x82\xac..." }, /* U+20AC twice */
+		{ "x", 0, "..." },
+	};
+
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(cut_rows); i++) {
+		cleanup_free char *got = nsg_cut(cut_rows[i].in, strlen(cut_rows[i].in), cut_rows[i].max);
+
+		is_str(got, cut_rows[i].want, "SPEC 8: nsg_cut row %zu (max %zu)", i, cut_rows[i].max);
+	}
+}
+
+/* One UTF-8 rule (RFC 3629) for the escaper and the Go-compatibility prescan. */
+static void test_utf8_len(void)
+{
+	static const struct {
+		const char *in;
+		size_t want;
+	} utf8_rows[] = {
+		{ "a", 1 },	   { "\xc3\xa9", 2 },	  { "\xe2\x82\xac", 3 },     { "\xf0\x9f\x98\x80", 4 },
+		{ "\xc0\x80", 0 }, { "\xed\xa0\x80", 0 }, { "\xf4\x90\x80\x80", 0 }, { "\x80", 0 },
+		{ "\xe2\x82", 0 },
+	};
+
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(utf8_rows); i++)
+		is_int(nsg_utf8_len((const unsigned char *)utf8_rows[i].in, strlen(utf8_rows[i].in)), utf8_rows[i].want,
+		       "SPEC 3, 8: nsg_utf8_len row %zu", i);
 }
 
 int main(void)
 {
 	test_rows();
+	test_cut();
+	test_utf8_len();
 	test_every_byte();
 	test_null_and_strlen();
 	return tap_done();

@@ -52,20 +52,20 @@ static void test_fake_proc(void)
 	make_fake_proc();
 	touch("elsewhere");
 	nsid_host_read(root, &host);
-	ok(host.have_self[NS_NETWORK] && host.have_self[NS_TIME], "own namespaces read");
-	ok(host.have_init[NS_NETWORK], "pid 1's network namespace read");
-	ok(!host.have_init[NS_PID], "pid 1's pid namespace absent: unreadable is not an error");
+	ok(host.have_self[NS_NETWORK] && host.have_self[NS_TIME], "SPEC 4: own namespaces read");
+	ok(host.have_init[NS_NETWORK], "SPEC 4: pid 1's network namespace read");
+	ok(!host.have_init[NS_PID], "SPEC 4: pid 1's pid namespace absent: unreadable is not an error");
 
-	is_int(nsid_of_path(self_net, &id, &err), 0, "stat of own namespace path");
-	ok(nsid_is_host(&host, NS_NETWORK, &id), "own network namespace is the host's");
-	ok(!nsid_is_host(&host, NS_PID, &id), "identity is compared per type");
-	is_int(nsid_of_path(init_net, &id, &err), 0, "stat of pid 1's namespace path");
-	ok(nsid_is_host(&host, NS_NETWORK, &id), "pid 1's network namespace is the host's");
-	is_int(symlink(self_net, link), 0, "symlink made");
-	is_int(nsid_of_path(link, &id, &err), 0, "stat follows links");
-	ok(nsid_is_host(&host, NS_NETWORK, &id), "a link to the host's namespace is the host's");
-	is_int(nsid_of_path(elsewhere, &other, &err), 0, "stat of another file");
-	ok(!nsid_is_host(&host, NS_NETWORK, &other), "another namespace is not the host's");
+	is_int(nsid_of_path(self_net, &id, &err), 0, "SPEC 4: stat of own namespace path");
+	ok(nsid_is_host(&host, NS_NETWORK, &id), "SPEC 4: own network namespace is the host's");
+	ok(!nsid_is_host(&host, NS_PID, &id), "SPEC 4: identity is compared per type");
+	is_int(nsid_of_path(init_net, &id, &err), 0, "SPEC 4: stat of pid 1's namespace path");
+	ok(nsid_is_host(&host, NS_NETWORK, &id), "SPEC 4: pid 1's network namespace is the host's");
+	is_int(symlink(self_net, link), 0, "SPEC 4: symlink made");
+	is_int(nsid_of_path(link, &id, &err), 0, "SPEC 4: stat follows links");
+	ok(nsid_is_host(&host, NS_NETWORK, &id), "SPEC 4: a link to the host's namespace is the host's");
+	is_int(nsid_of_path(elsewhere, &other, &err), 0, "SPEC 4: stat of another file");
+	ok(!nsid_is_host(&host, NS_NETWORK, &other), "SPEC 4: another namespace is not the host's");
 }
 
 static void test_missing_path(void)
@@ -73,8 +73,9 @@ static void test_missing_path(void)
 	struct nsg_err err = { .msg = "" };
 	struct nsid id;
 
-	is_int(nsid_of_path("/nonexistent/ns/net", &id, &err), -1, "missing path fails");
-	like_str(err.msg, "namespace path /nonexistent/ns/net cannot be examined", "message names the path");
+	is_int(nsid_of_path("/nonexistent/ns/net", &id, &err), -1, "SPEC 4: missing path fails");
+	like_str(err.msg, "namespace path /nonexistent/ns/net cannot be examined",
+		 "SPEC 4: the message names the path");
 }
 
 static void test_real_proc(void)
@@ -84,11 +85,11 @@ static void test_real_proc(void)
 	struct nsg_err err;
 
 	nsid_host_read("/proc", &host);
-	ok(host.have_self[NS_NETWORK], "/proc/self/ns/net readable");
-	is_int(nsid_of_path("/proc/self/ns/net", &id, &err), 0, "stat /proc/self/ns/net");
-	ok(nsid_is_host(&host, NS_NETWORK, &id), "/proc/self/ns/net is the host's");
-	is_int(nsid_of_path("/proc/thread-self/ns/net", &id, &err), 0, "stat /proc/thread-self/ns/net");
-	ok(nsid_is_host(&host, NS_NETWORK, &id), "another path to the same namespace is the host's");
+	ok(host.have_self[NS_NETWORK], "SPEC 4: /proc/self/ns/net readable");
+	is_int(nsid_of_path("/proc/self/ns/net", &id, &err), 0, "SPEC 4: stat /proc/self/ns/net");
+	ok(nsid_is_host(&host, NS_NETWORK, &id), "SPEC 4: /proc/self/ns/net is the host's");
+	is_int(nsid_of_path("/proc/thread-self/ns/net", &id, &err), 0, "SPEC 4: stat /proc/thread-self/ns/net");
+	ok(nsid_is_host(&host, NS_NETWORK, &id), "SPEC 4: another path to the same namespace is the host's");
 }
 
 int main(void)
@@ -101,7 +102,7 @@ int main(void)
 	{
 		cleanup_free char *cmd = nsg_asprintf("rm -rf '%s'", root);
 		if (system(cmd) != 0)
-			ok(0, "cleanup");
+			ok(0, "SPEC 4: cleanup");
 	}
 	return tap_done();
 }
