@@ -114,6 +114,8 @@ static const struct argv_case cases[] = {
 	  NULL,
 	  "argument \"--bundle\" is read differently" },
 	{ { "run", "ctr", "-d", "x", NULL }, CLI_REFUSE, NULL, NULL, "read differently" },
+	/* v1.22.2-5 alone keeps waiting for a value past an argument it leaves behind */
+	{ { "create", "--bundle", "-", "ctr", NULL }, CLI_REFUSE, NULL, NULL, "v1.22.2-5" },
 	{ { "create", "--bundle", "-", "--pid-file", "/p", "ctr", NULL },
 	  CLI_REFUSE,
 	  NULL,
