@@ -79,6 +79,18 @@ static const char *nsid_with_article(enum ns_type t)
 	return buf[t];
 }
 
+/* One line of a /proc/<pid>/[ug]id_map: three decimal fields, blank-separated. */
+static int nsid_parse_idmap_line(char *line, struct spec_idmap *ret)
+{
+	uint32_t *fields[] = { &ret->container_id, &ret->host_id, &ret->size };
+	char *save = NULL, *tok = strtok_r(line, " \t", &save);
+
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(fields); i++, tok = strtok_r(NULL, " \t", &save))
+		if (!tok || nsg_parse_u32(tok, fields[i]) < 0)
+			return -1;
+	return tok ? -1 : 0;
+}
+
 /* Read a /proc/<pid>/[ug]id_map (st_size 0: read to EOF) into m. */
 static int nsid_read_idmap(pid_t pid, const char *name, struct spec_idmaps *m, struct nsg_err *err)
 {
@@ -94,15 +106,16 @@ static int nsid_read_idmap(pid_t pid, const char *name, struct spec_idmaps *m, s
 		len += (size_t)n;
 	if (n < 0)
 		return nsg_fail_errno(err, errno, "%s: %s", path, strerror(errno));
+	if (len == sizeof(buf) - 1) /* the kernel allows 340 lines: this cannot be all of it */
+		return nsg_fail(err, "%s is longer than %zu bytes", path, sizeof(buf) - 1);
 	buf[len] = '\0';
-	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-		unsigned long long in, out, count;
+	for (char *save = NULL, *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct spec_idmap e;
 
-		if (sscanf(line, "%llu %llu %llu", &in, &out, &count) != 3 || in > UINT32_MAX || out > UINT32_MAX ||
-		    count > UINT32_MAX)
+		if (nsid_parse_idmap_line(line, &e) < 0)
 			return nsg_fail(err, "%s: cannot read the line \"%s\"", path, line);
 		m->maps = nsg_realloc(m->maps, (m->n + 1) * sizeof(*m->maps));
-		m->maps[m->n++] = (struct spec_idmap){ (uint32_t)in, (uint32_t)out, (uint32_t)count };
+		m->maps[m->n++] = e;
 	}
 	return 0;
 }

@@ -175,6 +175,23 @@ int nsg_parse_long(const char *s, long min, long max, long *ret_value)
 	return 0;
 }
 
+int nsg_parse_u32(const char *s, uint32_t *ret_value)
+{
+	uint64_t v = 0;
+
+	if (!s || !*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+		if (v > UINT32_MAX)
+			return -1;
+	}
+	*ret_value = (uint32_t)v;
+	return 0;
+}
+
 int nsg_read_fd(int fd, const char *path, size_t max_size, char **ret_buf, size_t *ret_len, struct nsg_err *err)
 {
 	cleanup_free char *buf = NULL;

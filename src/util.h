@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -91,6 +92,10 @@ char *nsg_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Checked base-10 parse of a whole string into [min, max]. */
 int nsg_parse_long(const char *s, long min, long max, long *ret_value);
+
+/* The whole of s as an unsigned decimal number of at most UINT32_MAX: digits
+ * only (no sign, no blanks, leading zeros allowed). */
+int nsg_parse_u32(const char *s, uint32_t *ret_value);
 
 /* Read all of the open regular file fd (named path in messages), at most max_size bytes. */
 int nsg_read_fd(int fd, const char *path, size_t max_size, char **ret_buf, size_t *ret_len, struct nsg_err *err);

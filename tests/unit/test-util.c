@@ -104,8 +104,40 @@ static void test_buf(void)
 	ok(b.data[b.len] == '\0', "always NUL-terminated");
 }
 
+/* STYLE: no conversion without a checked wrapper; the kernel's id maps are read with it (SPEC 4). */
+static void test_parse_u32(void)
+{
+	static const struct {
+		const char *in;
+		int ret;
+		uint32_t want;
+	} rows[] = {
+		{ "0", 0, 0 },
+		{ "4294967295", 0, 4294967295u },
+		{ "007", 0, 7 },
+		{ "4294967296", -1, 0 },
+		{ "", -1, 0 },
+		{ "-1", -1, 0 },
+		{ "+1", -1, 0 },
+		{ " 1", -1, 0 },
+		{ "1 ", -1, 0 },
+		{ "0x10", -1, 0 },
+		{ "99999999999999999999", -1, 0 },
+	};
+
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(rows); i++) {
+		uint32_t v = 0;
+		int r = nsg_parse_u32(rows[i].in, &v);
+
+		is_int(r, rows[i].ret, "nsg_parse_u32(\"%s\")", rows[i].in);
+		if (r == 0)
+			is_int(v, rows[i].want, "nsg_parse_u32(\"%s\") value", rows[i].in);
+	}
+}
+
 int main(void)
 {
+	test_parse_u32();
 	test_prefix();
 	test_prefix_at_limit();
 	test_fail_at_limit();
