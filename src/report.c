@@ -229,15 +229,18 @@ static int report_append_line(const char *file, const char *line, struct nsg_err
 
 int report_audit(const struct audit_entry *e, int use_syslog, const char *file, struct nsg_err *err)
 {
-	cleanup_free char *line = report_audit_json(e, time(NULL), (long)getppid(), (long)getuid());
+	bool to_file = file && *file;
+	cleanup_free char *line = NULL;
 
+	/* No sink, no record: building one reads the time zone (/etc/localtime). */
+	if (!use_syslog && !to_file)
+		return 0;
+	line = report_audit_json(e, time(NULL), (long)getppid(), (long)getuid());
 	if (use_syslog) {
 		openlog("nsguard", LOG_PID, LOG_AUTHPRIV);
 		syslog(strcmp(e->decision, "refused") == 0 ? LOG_WARNING : LOG_NOTICE, "%.*s", (int)strlen(line) - 1,
 		       line);
 		closelog();
 	}
-	if (file && *file)
-		return report_append_line(file, line, err);
-	return 0;
+	return to_file ? report_append_line(file, line, err) : 0;
 }
