@@ -6,23 +6,22 @@
  */
 #include <dirent.h>
 #include <glob.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <yajl/yajl_parse.h>
-
-#include "jsonutil.h"
 
 #include "commands.h"
 #include "escape.h"
 #include "exitstatus.h"
+#include "json.h"
 #include "nsid.h"
 #include "policy.h"
 #include "report.h"
 
 /* The types `nsguard audit` reports, with their CIS Docker controls. */
-static const enum ns_type audited[] = { NS_NETWORK, NS_PID, NS_IPC, NS_USER, NS_UTS, NS_CGROUP };
+static const enum ns_type audit_types[] = { NS_NETWORK, NS_PID, NS_IPC, NS_USER, NS_UTS, NS_CGROUP };
 
-static const char *const default_roots[] = {
+static const char *const audit_default_roots[] = {
 	"/run/runc",
 	"/run/docker/runtime-runc/*",
 	"/run/containerd/runc/*",
@@ -30,6 +29,9 @@ static const char *const default_roots[] = {
 };
 
 #define AUDIT_MAX_ROOTS 64
+/* State files: runc's state.json holds the container's config, which is read with these limits too. */
+#define AUDIT_MAX_STATE_SIZE (16 * 1024 * 1024)
+#define AUDIT_MAX_DEPTH	     1000
 
 struct audit_opts {
 	int json;
@@ -37,102 +39,73 @@ struct audit_opts {
 	size_t n_roots;
 };
 
-/* The init pid in a state file: runc's state.json "init_process_pid", crun's status "pid". */
-struct pid_ctx {
-	int depth;
-	int want;
-	long long pid;
+/* The init pid in a state file: runc's state.json "init_process_pid", crun's
+ * status "pid", a key of the top-level object. runc's state.json holds the
+ * whole container config too: everything below the top level is skipped. */
+struct audit_pid_reader {
+	bool want; /* the next value is the top-level "init_process_pid" or "pid" */
+	long pid;
 };
 
-static int pid_map_key(void *ctx, const unsigned char *key, size_t len)
+static int audit_pid_value(struct json_reader *r, const struct json_value *v)
 {
-	struct pid_ctx *c = ctx;
+	struct audit_pid_reader *k = r->data;
+	bool want = k->want;
+	long pid;
 
-	c->want = c->depth == 1 &&
-		  ((len == 16 && memcmp(key, "init_process_pid", 16) == 0) || (len == 3 && memcmp(key, "pid", 3) == 0));
-	return 1;
+	k->want = false;
+	if ((v->type == JSON_OBJECT || v->type == JSON_ARRAY) && json_depth(r) > 1)
+		json_skip(r);
+	else if (want && json_number_long(v, LONG_MIN, LONG_MAX, &pid) == 0)
+		k->pid = pid;
+	return 0;
 }
 
-static int pid_integer(void *ctx, long long v)
+static int audit_pid_key(struct json_reader *r, const char *key, size_t len)
 {
-	struct pid_ctx *c = ctx;
+	struct audit_pid_reader *k = r->data;
 
-	if (c->want && c->depth == 1)
-		c->pid = v;
-	c->want = 0;
-	return 1;
+	k->want = (len == 16 && memcmp(key, "init_process_pid", 16) == 0) || (len == 3 && memcmp(key, "pid", 3) == 0);
+	return 0;
 }
 
-static int pid_start(void *ctx)
+static int audit_pid_end(struct json_reader *r)
 {
-	((struct pid_ctx *)ctx)->depth++;
-	return 1;
+	struct audit_pid_reader *k = r->data;
+
+	k->want = false;
+	return 0;
 }
 
-static int pid_end(void *ctx)
-{
-	((struct pid_ctx *)ctx)->depth--;
-	return 1;
-}
-
-static int pid_other(void *ctx)
-{
-	((struct pid_ctx *)ctx)->want = 0;
-	return 1;
-}
-
-static int pid_string(void *ctx, const unsigned char *s, size_t len)
-{
-	return pid_other(ctx);
-}
-
-static int pid_double(void *ctx, double d)
-{
-	return pid_other(ctx);
-}
-
-static int pid_bool(void *ctx, int b)
-{
-	return pid_other(ctx);
-}
-
-static const yajl_callbacks pid_callbacks = {
-	.yajl_null = pid_other,
-	.yajl_boolean = pid_bool,
-	.yajl_integer = pid_integer,
-	.yajl_double = pid_double,
-	.yajl_string = pid_string,
-	.yajl_start_map = pid_start,
-	.yajl_map_key = pid_map_key,
-	.yajl_end_map = pid_end,
-	.yajl_start_array = pid_start,
-	.yajl_end_array = pid_end,
+static const struct json_events audit_pid_events = {
+	.value = audit_pid_value,
+	.key = audit_pid_key,
+	.end = audit_pid_end,
+	.max_depth = AUDIT_MAX_DEPTH,
 };
 
-static long long pid_in(const char *path)
+static long long audit_pid_in(const char *path)
 {
 	cleanup_free char *buf = NULL;
-	cleanup_yajl yajl_handle h = NULL;
-	struct pid_ctx c = { 0 };
+	struct audit_pid_reader k = { 0 };
+	struct json_reader r;
 	struct nsg_err err;
 	size_t len;
 
-	if (nsg_read_file(path, 16 * 1024 * 1024, &buf, &len, NULL, &err) < 0)
+	if (nsg_read_file(path, AUDIT_MAX_STATE_SIZE, &buf, &len, NULL, &err) < 0)
 		return -1;
-	h = yajl_alloc(&pid_callbacks, NULL, &c);
-	if (!h || yajl_parse(h, (unsigned char *)buf, len) != yajl_status_ok ||
-	    yajl_complete_parse(h) != yajl_status_ok)
+	if (json_parse(&r, buf, len, &audit_pid_events, &k, &err) < 0)
 		return -1;
-	return c.pid > 0 ? c.pid : -1;
+	return k.pid > 0 ? k.pid : -1;
 }
 
-static long long state_pid(const char *dir)
+static long long audit_state_pid(const char *dir)
 {
 	static const char *const files[] = { "state.json", "status" };
 
 	for (size_t i = 0; i < NSG_ARRAY_SIZE(files); i++) {
 		cleanup_free char *path = nsg_asprintf("%s/%s", dir, files[i]);
-		long long pid = pid_in(path);
+		long long pid = audit_pid_in(path);
 
 		if (pid > 0)
 			return pid;
@@ -141,49 +114,49 @@ static long long state_pid(const char *dir)
 }
 
 /* Which audited types container process pid shares with the host. */
-static ns_set shared_of(const struct nsid_host *host, long long pid)
+static ns_set audit_shared_of(const struct nsid_host *host, long long pid)
 {
 	ns_set shared = 0;
 
-	for (size_t i = 0; i < NSG_ARRAY_SIZE(audited); i++) {
-		cleanup_free char *path = nsg_asprintf("/proc/%lld/ns/%s", pid, ns_infos[audited[i]].proc);
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(audit_types); i++) {
+		cleanup_free char *path = nsg_asprintf("/proc/%lld/ns/%s", pid, ns_infos[audit_types[i]].proc);
 		struct nsg_err err;
 		struct nsid id;
 
-		if (nsid_of_path(path, &id, &err) == 0 && nsid_is_host(host, audited[i], &id))
-			shared |= NS_BIT(audited[i]);
+		if (nsid_of_path(path, &id, &err) == 0 && nsid_is_host(host, audit_types[i], &id))
+			shared |= NS_BIT(audit_types[i]);
 	}
 	return shared;
 }
 
 /* The id is a directory name and the root an argument: both escaped before
  * they are printed (report_json_escape escapes too). */
-static void print_human(const char *root, const char *id, long long pid, ns_set shared)
+static void audit_print_human(const char *root, const char *id, long long pid, ns_set shared)
 {
 	cleanup_free char *eroot = nsg_escape(root);
 	cleanup_free char *eid = nsg_escape(id);
 
 	printf("%-24s %-8lld %-40s", eid, pid, eroot);
-	for (size_t i = 0; i < NSG_ARRAY_SIZE(audited); i++) {
-		const struct ns_info *n = &ns_infos[audited[i]];
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(audit_types); i++) {
+		const struct ns_info *n = &ns_infos[audit_types[i]];
 
-		if (shared & NS_BIT(audited[i]))
+		if (shared & NS_BIT(audit_types[i]))
 			printf(" %s%s%s%s", n->name, n->cis ? "(CIS " : "", n->cis ? n->cis : "", n->cis ? ")" : "");
 	}
 	printf("%s\n", shared ? "" : " -");
 }
 
-static void print_json(const char *root, const char *id, long long pid, ns_set shared)
+static void audit_print_json(const char *root, const char *id, long long pid, ns_set shared)
 {
 	cleanup_free char *eroot = report_json_escape(root);
 	cleanup_free char *eid = report_json_escape(id);
 	int first = 1;
 
 	printf("{\"id\":\"%s\",\"root\":\"%s\",\"pid\":%lld,\"shared\":[", eid, eroot, pid);
-	for (size_t i = 0; i < NSG_ARRAY_SIZE(audited); i++) {
-		const struct ns_info *n = &ns_infos[audited[i]];
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(audit_types); i++) {
+		const struct ns_info *n = &ns_infos[audit_types[i]];
 
-		if (!(shared & NS_BIT(audited[i])))
+		if (!(shared & NS_BIT(audit_types[i])))
 			continue;
 		printf("%s{\"type\":\"%s\",\"cis\":%s%s%s}", first ? "" : ",", n->name, n->cis ? "\"" : "",
 		       n->cis ? n->cis : "null", n->cis ? "\"" : "");
@@ -202,11 +175,11 @@ static ns_set audit_root(const struct audit_opts *o, const struct policy *p, con
 
 	for (int i = 0; i < n; i++) {
 		cleanup_free char *dir = nsg_asprintf("%s/%s", root, names[i]->d_name);
-		long long pid = names[i]->d_name[0] == '.' ? -1 : state_pid(dir);
-		ns_set shared = pid > 0 ? shared_of(host, pid) : 0;
+		long long pid = names[i]->d_name[0] == '.' ? -1 : audit_state_pid(dir);
+		ns_set shared = pid > 0 ? audit_shared_of(host, pid) : 0;
 
 		if (pid > 0)
-			(o->json ? print_json : print_human)(root, names[i]->d_name, pid, shared);
+			(o->json ? audit_print_json : audit_print_human)(root, names[i]->d_name, pid, shared);
 		for (size_t t = 0; t < NS_TYPE_COUNT; t++)
 			if ((shared & NS_BIT(t)) && p->ns_mode[t] != POLICY_OFF)
 				enforced_shared |= NS_BIT(t);
@@ -216,14 +189,14 @@ static ns_set audit_root(const struct audit_opts *o, const struct policy *p, con
 	return enforced_shared;
 }
 
-static int usage(void)
+static int audit_usage(void)
 {
 	fprintf(stderr, "usage: nsguard audit [--json] [--root DIR...]...\n");
 	return -1;
 }
 
 /* --root takes one or more directories (globs allowed), up to the next flag. */
-static int parse_opts(int argc, char *argv[], struct audit_opts *o)
+static int audit_parse_opts(int argc, char *argv[], struct audit_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	for (int i = 1; i < argc; i++) {
@@ -232,10 +205,10 @@ static int parse_opts(int argc, char *argv[], struct audit_opts *o)
 			continue;
 		}
 		if (strcmp(argv[i], "--root") != 0 || i + 1 >= argc || argv[i + 1][0] == '-')
-			return usage();
+			return audit_usage();
 		while (i + 1 < argc && argv[i + 1][0] != '-') {
 			if (o->n_roots == AUDIT_MAX_ROOTS)
-				return usage();
+				return audit_usage();
 			o->roots[o->n_roots++] = argv[++i];
 		}
 	}
@@ -264,7 +237,7 @@ int cmd_audit(int argc, char *argv[])
 	struct nsg_err err;
 	ns_set shared = 0;
 
-	if (parse_opts(argc, argv, &o) < 0)
+	if (audit_parse_opts(argc, argv, &o) < 0)
 		return NSG_EXIT_UNUSABLE;
 	if (policy_load(policy_path(), &policy, NULL, &err) < 0) {
 		cleanup_free char *msg = nsg_escape(err.msg);
@@ -275,7 +248,7 @@ int cmd_audit(int argc, char *argv[])
 	nsid_host_read("/proc", &host);
 	if (!o.json)
 		printf("%-24s %-8s %-40s %s\n", "CONTAINER", "PID", "STATE ROOT", "SHARES THE HOST'S");
-	for (size_t i = 0; i < (o.n_roots ? o.n_roots : NSG_ARRAY_SIZE(default_roots)); i++)
-		shared |= audit_pattern(&o, &policy, &host, o.n_roots ? o.roots[i] : default_roots[i]);
+	for (size_t i = 0; i < (o.n_roots ? o.n_roots : NSG_ARRAY_SIZE(audit_default_roots)); i++)
+		shared |= audit_pattern(&o, &policy, &host, o.n_roots ? o.roots[i] : audit_default_roots[i]);
 	return shared ? NSG_EXIT_SHARED : NSG_EXIT_OK;
 }

@@ -16,64 +16,22 @@
  */
 #include "gojson.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
-__attribute__((format(printf, 5, 6))) static int fail_at(struct nsg_err *err, const unsigned char *buf, size_t len,
-							 size_t off, const char *fmt, ...)
-{
-	char msg[NSG_ERR_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return nsg_fail(err, "line %u: %s", nsg_line_of((const char *)buf, len, off), msg);
-}
+#include "escape.h"
+#include "json.h"
 
 /* Non-ASCII runes that a case mapping turns into an ASCII letter. Go folds
  * the first two (unicode.SimpleFold orbits of 's' and 'k'); unicode.ToLower
  * and ToUpper also map the last two to 'i'/'I', Go's key matching does not. */
-static const struct gojson_fold extra_folds[] = {
+static const struct gojson_fold gojson_extra_folds[] = {
 	{ 0x017F, 's', true, "LATIN SMALL LETTER LONG S" },
 	{ 0x212A, 'k', true, "KELVIN SIGN" },
 	{ 0x0130, 'i', false, "LATIN CAPITAL LETTER I WITH DOT ABOVE" },
 	{ 0x0131, 'i', false, "LATIN SMALL LETTER DOTLESS I" },
 };
 
-struct utf8_form {
-	unsigned char lead_lo, lead_hi, len, second_lo, second_hi;
-};
-
-/* RFC 3629 well-formed sequences: no overlongs, surrogates or > U+10FFFF. */
-static const struct utf8_form utf8_forms[] = {
-	{ 0xC2, 0xDF, 2, 0x80, 0xBF }, { 0xE0, 0xE0, 3, 0xA0, 0xBF }, { 0xE1, 0xEC, 3, 0x80, 0xBF },
-	{ 0xED, 0xED, 3, 0x80, 0x9F }, { 0xEE, 0xEF, 3, 0x80, 0xBF }, { 0xF0, 0xF0, 4, 0x90, 0xBF },
-	{ 0xF1, 0xF3, 4, 0x80, 0xBF }, { 0xF4, 0xF4, 4, 0x80, 0x8F },
-};
-
-/* Length of the well-formed UTF-8 sequence at p (1 for ASCII), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t avail)
-{
-	if (p[0] < 0x80)
-		return 1;
-	for (size_t f = 0; f < NSG_ARRAY_SIZE(utf8_forms); f++) {
-		const struct utf8_form *u = &utf8_forms[f];
-
-		if (p[0] < u->lead_lo || p[0] > u->lead_hi)
-			continue;
-		if (avail < u->len || p[1] < u->second_lo || p[1] > u->second_hi)
-			return 0;
-		for (size_t i = 2; i < u->len; i++)
-			if ((p[i] & 0xC0) != 0x80)
-				return 0;
-		return u->len;
-	}
-	return 0;
-}
-
-static uint32_t utf8_decode(const unsigned char *p, size_t n)
+static uint32_t gojson_utf8_decode(const unsigned char *p, size_t n)
 {
 	static const unsigned char lead_mask[] = { 0, 0x7F, 0x1F, 0x0F, 0x07 };
 	uint32_t r = p[0] & lead_mask[n];
@@ -83,7 +41,7 @@ static uint32_t utf8_decode(const unsigned char *p, size_t n)
 	return r;
 }
 
-static int hex_digit(unsigned char c)
+static int gojson_hex_digit(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -95,14 +53,14 @@ static int hex_digit(unsigned char c)
 }
 
 /* The 4 hex digits at p as a number, or -1. */
-static long hex4(const unsigned char *p, size_t avail)
+static long gojson_hex4(const unsigned char *p, size_t avail)
 {
 	long v = 0;
 
 	if (avail < 4)
 		return -1;
 	for (size_t i = 0; i < 4; i++) {
-		int d = hex_digit(p[i]);
+		int d = gojson_hex_digit(p[i]);
 
 		if (d < 0)
 			return -1;
@@ -113,30 +71,32 @@ static long hex4(const unsigned char *p, size_t avail)
 
 /* A backslash only occurs inside strings in valid JSON; *i is at one.
  * Malformed escapes are skipped here and reported by yajl. */
-static int prescan_escape(const unsigned char *b, size_t len, size_t *i, struct nsg_err *err)
+static int gojson_prescan_escape(const unsigned char *b, size_t len, size_t *i, struct nsg_err *err)
 {
 	size_t at = *i;
 	long u, low;
 
-	if (at + 1 >= len || b[at + 1] != 'u' || (u = hex4(b + at + 2, len - at - 2)) < 0) {
+	if (at + 1 >= len || b[at + 1] != 'u' || (u = gojson_hex4(b + at + 2, len - at - 2)) < 0) {
 		/* Step over the escaped byte, unless it starts a UTF-8 sequence
 		 * that the caller must still validate. */
 		*i += at + 1 < len && b[at + 1] >= 0x80 ? 1 : 2;
 		return 0;
 	}
 	if (u == 0)
-		return fail_at(err, b, len, at,
-			       "\\u0000 in a string: a NUL would cut the string short for nsguard but not for runc");
+		return json_fail_line(
+			err, (const char *)b, len, at,
+			"\\u0000 in a string: a NUL would cut the string short for nsguard but not for runc");
 	if (u >= 0xD800 && u <= 0xDBFF) {
-		low = at + 7 < len && b[at + 6] == '\\' && b[at + 7] == 'u' ? hex4(b + at + 8, len - at - 8) : -1;
+		low = at + 7 < len && b[at + 6] == '\\' && b[at + 7] == 'u' ? gojson_hex4(b + at + 8, len - at - 8)
+									    : -1;
 		if (low >= 0xDC00 && low <= 0xDFFF) {
 			*i += 12;
 			return 0;
 		}
 	}
 	if (u >= 0xD800 && u <= 0xDFFF)
-		return fail_at(
-			err, b, len, at,
+		return json_fail_line(
+			err, (const char *)b, len, at,
 			"unpaired UTF-16 surrogate \\u%04lX in a string (Go and nsguard would decode it differently)",
 			u);
 	*i += 6;
@@ -147,7 +107,7 @@ static int prescan_escape(const unsigned char *b, size_t len, size_t *i, struct 
  * two control characters yajl accepts between tokens and Go does not. Most of
  * a config.json is these; skipping them in a tight loop keeps the prescan
  * from costing more than the parse (SPEC.md section 12). */
-static bool plain_byte(unsigned char c)
+static bool gojson_plain_byte(unsigned char c)
 {
 	return c < 0x80 && c != '\\' && c != '\v' && c != '\f';
 }
@@ -157,27 +117,28 @@ int gojson_prescan(const char *buf, size_t len, struct nsg_err *err)
 	const unsigned char *b = (const unsigned char *)buf;
 
 	if (len >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0)
-		return nsg_fail(
-			err, "line 1: the file starts with a UTF-8 byte order mark, which runc's JSON decoder rejects");
+		return json_fail_line(
+			err, buf, len, 0,
+			"the file starts with a UTF-8 byte order mark, which runc's JSON decoder rejects");
 	for (size_t i = 0; i < len;) {
 		size_t n;
 
-		while (i < len && plain_byte(b[i]))
+		while (i < len && gojson_plain_byte(b[i]))
 			i++;
 		if (i == len)
 			break;
-		n = utf8_len(b + i, len - i);
+		n = nsg_utf8_len(b + i, len - i);
 
 		if (n == 0)
-			return fail_at(err, b, len, i, "invalid UTF-8 (byte 0x%02X)", b[i]);
+			return json_fail_line(err, (const char *)b, len, i, "invalid UTF-8 (byte 0x%02X)", b[i]);
 		if (b[i] == '\\') {
-			if (prescan_escape(b, len, &i, err) < 0)
+			if (gojson_prescan_escape(b, len, &i, err) < 0)
 				return -1;
 			continue;
 		}
 		if (b[i] == '\v' || b[i] == '\f')
-			return fail_at(
-				err, b, len, i,
+			return json_fail_line(
+				err, (const char *)b, len, i,
 				"control character 0x%02X: JSON allows only space, tab, CR and LF between tokens",
 				b[i]);
 		i += n;
@@ -185,11 +146,11 @@ int gojson_prescan(const char *buf, size_t len, struct nsg_err *err)
 	return 0;
 }
 
-static const struct gojson_fold *extra_fold_of(uint32_t r)
+static const struct gojson_fold *gojson_extra_fold_of(uint32_t r)
 {
-	for (size_t i = 0; i < NSG_ARRAY_SIZE(extra_folds); i++)
-		if (extra_folds[i].rune == r)
-			return &extra_folds[i];
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(gojson_extra_folds); i++)
+		if (gojson_extra_folds[i].rune == r)
+			return &gojson_extra_folds[i];
 	return NULL;
 }
 
@@ -215,8 +176,8 @@ enum gojson_match gojson_match_key(const unsigned char *key, size_t len, const c
 			i++;
 			continue;
 		}
-		sz = utf8_len(key + i, len - i);
-		f = sz ? extra_fold_of(utf8_decode(key + i, sz)) : NULL;
+		sz = nsg_utf8_len(key + i, len - i);
+		f = sz ? gojson_extra_fold_of(gojson_utf8_decode(key + i, sz)) : NULL;
 		if (!f || f->letter != *n)
 			return GOJSON_NO_MATCH;
 		if (!f->go_folds) {

@@ -1,10 +1,11 @@
 /* policy.h - the host's policy file (SPEC.md section 5).
  *
  * policy_parse() is pure: it takes the file's bytes and returns a validated
- * struct policy or an error naming the line and the problem. policy_load()
- * is the I/O edge: it finds the file (NSGUARD_POLICY or the default path),
- * checks its ownership when running as root, and falls back to the built-in
- * defaults when there is no file.
+ * struct policy or an error naming the line and the problem (policy_parse.c,
+ * over json.h). policy_load() is the I/O edge (policy_load.c): it finds the
+ * file (NSGUARD_POLICY or the default path), checks its ownership when
+ * running as root, and falls back to the built-in defaults when there is no
+ * file. policy.c has the defaults, the modes and exemption matching.
  */
 #ifndef NSGUARD_POLICY_H
 #define NSGUARD_POLICY_H
@@ -77,12 +78,25 @@ const char *policy_path(void);
  * read with certainty, else NULL, so pass-through commands can still exec it. */
 int policy_load(const char *path, struct policy *ret, char **ret_runtime, struct nsg_err *err);
 
+/* policy_load() for a file that must exist: a missing one is an error like
+ * any other read failure ("policy PATH: ..."), with err->errnum == ENOENT,
+ * so that callers need not stat() it first (and race with its removal). */
+int policy_load_existing(const char *path, struct policy *ret, struct nsg_err *err);
+
 /* The top-level "runtime" of an invalid policy when it can be read with certainty:
  * the file is valid JSON, an object, and names "runtime" once, as a string
  * absolute path. NULL otherwise. The caller frees it. */
 char *policy_peek_runtime(const char *buf, size_t len);
 
 void policy_free(struct policy *p);
+
+/* Between policy.c and policy_parse.c only. The effective mode of each type
+ * from the top-level mode, the built-in per-type modes and the types the file
+ * names (explicit_ns, their modes in explicit_mode; NULL when none). */
+void policy_apply_modes(struct policy *p, ns_set explicit_ns, const enum policy_mode *explicit_mode);
+void policy_add_namespace_dir(struct policy *p, const char *s, size_t len);
+void policy_clear_exemptions(struct policy *p);
+void policy_clear_namespace_dirs(struct policy *p);
 
 #define cleanup_policy __attribute__((cleanup(policy_free)))
 

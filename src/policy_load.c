@@ -1,6 +1,6 @@
 /* policy_load.c - finding and reading the policy file: the I/O edge of policy.h.
  *
- * policy.c parses bytes; this file decides which bytes to trust: the path
+ * policy_parse.c parses bytes; this file decides which bytes to trust: the path
  * (NSGUARD_POLICY or the default), what a missing file means, and who may own
  * the file that decides who may share the host's namespaces.
  */
@@ -23,7 +23,7 @@ const char *policy_path(void)
  * nsguard off. So it is opened through the one path-trust function (owners
  * checked as root), and without blocking: a FIFO or device is invalid, never
  * waited on - a lifecycle command must never hang on the policy. */
-static int read_policy(const char *path, char **ret_buf, size_t *ret_len, struct nsg_err *err)
+static int policy_read(const char *path, char **ret_buf, size_t *ret_len, struct nsg_err *err)
 {
 	cleanup_free char *abs = NULL;
 	cleanup_close int fd = -1;
@@ -37,7 +37,9 @@ static int read_policy(const char *path, char **ret_buf, size_t *ret_len, struct
 	return nsg_read_fd(fd, path, POLICY_MAX_SIZE, ret_buf, ret_len, err);
 }
 
-int policy_load(const char *path, struct policy *ret, char **ret_runtime, struct nsg_err *err)
+/* missing_ok: whether a file that is not there means the built-in defaults. */
+static int policy_load_from(const char *path, bool missing_ok, struct policy *ret, char **ret_runtime,
+			    struct nsg_err *err)
 {
 	cleanup_free char *buf = NULL;
 	size_t len = 0;
@@ -45,11 +47,11 @@ int policy_load(const char *path, struct policy *ret, char **ret_runtime, struct
 	*ret = (struct policy){ 0 };
 	if (ret_runtime)
 		*ret_runtime = NULL;
-	if (read_policy(path, &buf, &len, err) < 0) {
+	if (policy_read(path, &buf, &len, err) < 0) {
 		/* Only a file that is not there means defaults; any other failure
 		 * (permissions, owners, not a regular file, too large) is an error,
 		 * and an insecure file is not trusted even for its runtime. */
-		if (err->errnum == ENOENT) {
+		if (err->errnum == ENOENT && missing_ok) {
 			policy_defaults(ret);
 			return 0;
 		}
@@ -64,4 +66,14 @@ int policy_load(const char *path, struct policy *ret, char **ret_runtime, struct
 	if (ret_runtime && ret->runtime)
 		*ret_runtime = nsg_strdup(ret->runtime);
 	return 0;
+}
+
+int policy_load(const char *path, struct policy *ret, char **ret_runtime, struct nsg_err *err)
+{
+	return policy_load_from(path, true, ret, ret_runtime, err);
+}
+
+int policy_load_existing(const char *path, struct policy *ret, struct nsg_err *err)
+{
+	return policy_load_from(path, false, ret, NULL, err);
 }

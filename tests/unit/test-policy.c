@@ -110,6 +110,12 @@ static void test_single_keys(void)
 	is_int(parse("{\"annotation\": {\"may_allow\": [\"uts\", \"time\"]}}", &p, &err), 0, "may_allow list");
 	is_int(p.may_allow, NS(UTS) | NS(TIME), "may_allow list replaces the default");
 	policy_free(&p);
+}
+
+static void test_lists(void)
+{
+	struct policy p;
+	struct nsg_err err;
 
 	is_int(parse("{\"exemptions\": []}", &p, &err), 0, "exemptions [] parses");
 	is_int(p.n_exemptions, 0, "exemptions []: none");
@@ -139,6 +145,12 @@ static void test_single_keys(void)
 		is_int(p.exemptions[1].allow, 0, "exemption 1 allows nothing");
 	}
 	policy_free(&p);
+}
+
+static void test_audit_keys(void)
+{
+	struct policy p;
+	struct nsg_err err;
 
 	is_int(parse("{\"audit\": {\"syslog\": false}}", &p, &err), 0, "audit.syslog alone");
 	is_int(p.audit_syslog, 0, "audit.syslog false");
@@ -216,9 +228,9 @@ static const struct {
 	{ "{\"audit\": {\"syslog\": \"yes\"}}", 1, "\"audit\".\"syslog\" must be true or false, not a string" },
 	{ "{\"namespaces\": [\"network\"]}", 1, "\"namespaces\" must be an object, not an array" },
 	{ "{\"exemptions\": {}}", 1, "\"exemptions\" must be an array, not an object" },
-	{ "{\n\n\"runtime\": null}", 3, "\"runtime\" must be a string, not null" },
-	{ "{\"namespaces\": {\"pid\":\nnull}}", 2, "\"namespaces\".\"pid\" must be a string, not null" },
-	{ "{\"annotation\": null}", 1, "\"annotation\" must be an object, not null" },
+	{ "{\n\n\"runtime\": null}", 3, "\"runtime\" is null; give a string or remove the key" },
+	{ "{\"namespaces\": {\"pid\":\nnull}}", 2, "\"namespaces\".\"pid\" is null; give a string or remove the key" },
+	{ "{\"annotation\": null}", 1, "\"annotation\" is null; give an object or remove the key" },
 	{ "{\"annotation\": {\"may_allow\": [\"pid\", null]}}", 1,
 	  "\"annotation\".\"may_allow\"[1] must be a namespace type name, not null" },
 	{ "{\"namespaces\": {\n\"net\": \"enforce\"}}", 2, "unknown namespace type \"net\" (known: network, pid" },
@@ -241,14 +253,14 @@ static const struct {
 	{ "{\"runtime\": \"/usr/sbin/runc\\u0000x\"}", 1, "\"runtime\" contains a NUL character" },
 	{ "{\"audit\": {\"file\": \"audit.log\"}}", 1, "\"audit\".\"file\" must be an absolute path, or \"\"" },
 	{ "{\"annotation\": {\"key\": \"\"}}", 1, "\"annotation\".\"key\" must not be empty" },
-	{ "{}\n\n}", 3, "not valid JSON (parse error: trailing garbage)" },
+	{ "{}\n\n}", 3, "malformed JSON: parse error: trailing garbage" },
 	{ "{} {}", 1, "trailing garbage" },
-	{ "{\n\"runtime\": \"/usr/sbin/r\xff\"}", 2, "not valid JSON (lexical error: invalid bytes in UTF8 string)" },
-	{ "\xef\xbb\xbf{}", 1, "not valid JSON" },
+	{ "{\n\"runtime\": \"/usr/sbin/r\xff\"}", 2, "malformed JSON: lexical error: invalid bytes in UTF8 string" },
+	{ "\xef\xbb\xbf{}", 1, "malformed JSON: lexical error: invalid char in json text" },
 	{ "", 1, "the policy file is empty" },
 	{ "\n\n  \n", 4, "the policy file is empty" },
-	{ "{\n\"mode\": \"warn\",\n", 2, "not valid JSON (parse error: premature EOF)" },
-	{ "{\"mode\": \"warn\" // dry run\n}", 1, "not valid JSON" },
+	{ "{\n\"mode\": \"warn\",\n", 2, "malformed JSON: parse error: premature EOF" },
+	{ "{\"mode\": \"warn\" // dry run\n}", 1, "malformed JSON: lexical error: probable comment found" },
 	{ "[]", 1, "the policy must be a JSON object, not an array" },
 	{ "\"enforce\"", 1, "the policy must be a JSON object, not a string" },
 	{ "{\"exemptions\": [{\"allow\": [], \"match\": {\"k\": \"v\"}\n}]}", 2,
@@ -311,13 +323,11 @@ static void test_load(void)
 	struct policy p;
 	struct nsg_err err = { .msg = "" };
 	char *runtime = (char *)"unset";
-	char *missing = nsg_asprintf("%s/missing.json", tmpdir);
-	char *good = write_file("good.json", "{\"runtime\": \"/opt/runc\", \"mode\": \"warn\"}", 0644);
-	char *bad = write_file("bad.json", "{\n\"runtime\": \"/opt/bad/runc\",\n\"moed\": \"warn\"}", 0644);
-	char *broken = write_file("broken.json", "{\"runtime\": \"/opt/bad/runc\",", 0644);
-	char *twice = write_file("twice.json", "{\"runtime\": \"/a\", \"runtime\": \"/b\"}", 0644);
-	char *relative = write_file("relative.json", "{\"runtime\": \"runc\", \"x\": 1}", 0644);
-	char *nested = write_file("nested.json", "{\"audit\": {\"runtime\": \"/n\"}, \"x\": 1}", 0644);
+	cleanup_free char *missing = nsg_asprintf("%s/missing.json", tmpdir);
+	cleanup_free char *good = write_file("good.json", "{\"runtime\": \"/opt/runc\", \"mode\": \"warn\"}", 0644);
+	cleanup_free char *bad =
+		write_file("bad.json", "{\n\"runtime\": \"/opt/bad/runc\",\n\"moed\": \"warn\"}", 0644);
+	cleanup_free char *want = nsg_asprintf("%s: line 3: unknown key \"moed\"", bad);
 
 	is_int(policy_load(missing, &p, &runtime, &err), 0, "missing file: defaults");
 	is_str(p.path, NULL, "missing file: path NULL");
@@ -334,12 +344,22 @@ static void test_load(void)
 	policy_free(&p);
 
 	is_int(policy_load(bad, &p, &runtime, &err), -1, "invalid file refused");
-	char *want = nsg_asprintf("%s: line 3: unknown key \"moed\"", bad);
 	like_str(err.msg, want, "invalid file: error names the file and the line");
 	is_str(runtime, "/opt/bad/runc", "invalid file: runtime still read with certainty");
-	free(want);
 	free(runtime);
 	policy_free(&p);
+}
+
+/* SPEC 5: an invalid policy's runtime is used only when it can be read with certainty. */
+static void test_load_peek(void)
+{
+	struct policy p;
+	struct nsg_err err = { .msg = "" };
+	char *runtime = NULL;
+	cleanup_free char *broken = write_file("broken.json", "{\"runtime\": \"/opt/bad/runc\",", 0644);
+	cleanup_free char *twice = write_file("twice.json", "{\"runtime\": \"/a\", \"runtime\": \"/b\"}", 0644);
+	cleanup_free char *relative = write_file("relative.json", "{\"runtime\": \"runc\", \"x\": 1}", 0644);
+	cleanup_free char *nested = write_file("nested.json", "{\"audit\": {\"runtime\": \"/n\"}, \"x\": 1}", 0644);
 
 	is_int(policy_load(broken, &p, &runtime, &err), -1, "truncated file refused");
 	is_str(runtime, NULL, "truncated file: no runtime (not valid JSON)");
@@ -349,13 +369,45 @@ static void test_load(void)
 	is_str(runtime, NULL, "relative runtime: not recovered");
 	is_int(policy_load(nested, &p, &runtime, &err), -1, "nested runtime key refused");
 	is_str(runtime, NULL, "only a top-level runtime is recovered");
+}
+
+/* SPEC 5: a file that must exist (nsguard check) is missing: an error that
+ * says so, with the cause for callers to decide on. */
+static void test_load_existing(void)
+{
+	struct policy p;
+	struct nsg_err err = { .msg = "" };
+	cleanup_free char *missing = nsg_asprintf("%s/missing.json", tmpdir);
+	cleanup_free char *good = write_file("good.json", "{\"mode\": \"warn\"}", 0644);
+	cleanup_free char *bad =
+		write_file("bad.json", "{\n\"runtime\": \"/opt/bad/runc\",\n\"moed\": \"warn\"}", 0644);
+	cleanup_free char *want_missing = nsg_asprintf("policy %s: ", missing);
+	cleanup_free char *want_bad = nsg_asprintf("%s: line 3: unknown key \"moed\"", bad);
+
+	is_int(policy_load_existing(missing, &p, &err), -1, "policy_load_existing: a missing file is an error");
+	is_int(err.errnum, ENOENT, "policy_load_existing: missing file: errnum ENOENT");
+	like_str(err.msg, want_missing, "policy_load_existing: missing file: message names the file");
+	like_str(err.msg, "No such file or directory", "policy_load_existing: missing file: message says why");
+	is_str(p.annotation_key, NULL, "policy_load_existing: missing file: no defaults");
+	is_int(policy_load_existing(good, &p, &err), 0, "policy_load_existing: valid file loads (%s)", err.msg);
+	is_str(p.path, good, "policy_load_existing: valid file: path recorded");
+	is_str(modes(&p), "WWWWW---", "policy_load_existing: valid file: modes");
+	policy_free(&p);
+	is_int(policy_load_existing(bad, &p, &err), -1, "policy_load_existing: invalid file refused");
+	like_str(err.msg, want_bad, "policy_load_existing: invalid file: error names the file and the line");
+}
+
+static void test_load_owners(void)
+{
+	struct policy p;
+	struct nsg_err err = { .msg = "" };
+	char *runtime = NULL;
 
 	is_int(policy_load(tmpdir, &p, &runtime, &err), -1, "a directory is not a policy");
 	like_str(err.msg, "is not a regular file", "directory: message");
-
 	if (geteuid() == 0) {
-		char *open_mode = write_file("open.json", "{\"runtime\": \"/evil\"}", 0666);
-		char *foreign = write_file("foreign.json", "{\"runtime\": \"/evil\"}", 0644);
+		cleanup_free char *open_mode = write_file("open.json", "{\"runtime\": \"/evil\"}", 0666);
+		cleanup_free char *foreign = write_file("foreign.json", "{\"runtime\": \"/evil\"}", 0644);
 
 		is_int(policy_load(open_mode, &p, &runtime, &err), -1, "mode 0666 refused as root");
 		like_str(err.msg, "open.json is writable by group or others", "mode 0666: message");
@@ -364,19 +416,10 @@ static void test_load(void)
 			abort();
 		is_int(policy_load(foreign, &p, &runtime, &err), -1, "file of uid 65534 refused as root");
 		like_str(err.msg, "foreign.json is owned by uid 65534, not root", "foreign owner: message");
-		free(open_mode);
-		free(foreign);
 	} else {
 		for (int i = 0; i < 5; i++)
 			ok(1, "# skip ownership checks need root");
 	}
-	free(missing);
-	free(good);
-	free(bad);
-	free(broken);
-	free(twice);
-	free(relative);
-	free(nested);
 }
 
 static void test_path(void)
@@ -437,9 +480,14 @@ int main(void)
 		abort();
 	test_defaults();
 	test_single_keys();
+	test_lists();
+	test_audit_keys();
 	test_modes();
 	test_invalid();
 	test_load();
+	test_load_peek();
+	test_load_existing();
+	test_load_owners();
 	test_path();
 	test_match();
 	char *rm = nsg_asprintf("rm -rf '%s'", tmpdir);
