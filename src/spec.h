@@ -4,8 +4,9 @@
  * spec_parse() is pure: bytes in, the things nsguard interprets out
  * (linux.namespaces, linux.uidMappings/gidMappings and annotations), or an
  * error for anything on which Go's
- * encoding/json and nsguard could disagree. It uses yajl's streaming API: no
- * tree, memory bounded by the file, depth bounded by SPEC_MAX_DEPTH.
+ * encoding/json and nsguard could disagree. It reads the events of json.h
+ * (yajl's streaming API): no tree, memory bounded by the file, depth bounded
+ * by SPEC_MAX_DEPTH.
  */
 #ifndef NSGUARD_SPEC_H
 #define NSGUARD_SPEC_H
