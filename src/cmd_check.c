@@ -1,5 +1,4 @@
 /* cmd_check.c - `nsguard check`: the decision nsguard would make, executing nothing. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -53,11 +52,9 @@ static int check_unusable(const char *msg)
 /* An explicitly named policy file must exist; the default one may be absent. */
 static int check_load_policy(const struct check_opts *o, struct policy *p, struct nsg_err *err)
 {
-	struct stat st;
-
-	if (o->policy && stat(o->policy, &st) < 0)
-		return nsg_fail(err, "%s: %s", o->policy, strerror(errno));
-	return policy_load(o->policy ? o->policy : policy_path(), p, NULL, err);
+	if (o->policy)
+		return policy_load_existing(o->policy, p, err);
+	return policy_load(policy_path(), p, NULL, err);
 }
 
 static void check_print_human(const struct evaluation *ev, const char *decision)

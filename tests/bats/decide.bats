@@ -286,6 +286,7 @@ fake-runtime stderr" ]
 	[ "$status" -eq 2 ]
 	run "$NSGUARD" check --policy "$TMP/nonexistent.json" "$B"
 	[ "$status" -eq 2 ]
+	[[ "$output" == "nsguard: policy $TMP/nonexistent.json: "*"No such file or directory" ]]
 	assert_not_executed
 	[ ! -e "$AUDIT" ]
 }
