@@ -4,9 +4,12 @@
  * decoder, which reads what a possibly compromised child wrote, must refuse
  * every malformed buffer without reading out of bounds (run under ASan: each
  * buffer is copied into an allocation of exactly its size). The confinement
- * itself is proven, not assumed, through the NSGUARD_SANDBOX_SELFTEST hook.
+ * itself is proven, not assumed: children of this test call the real
+ * sandbox_confine() and are then checked from outside, each beside a control
+ * child without confinement that shows the check would fail without it.
  */
 #include "sandbox.h"
+#include "sandbox_internal.h"
 #include "tap.h"
 
 #include <fcntl.h>
@@ -14,7 +17,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include "buf.h"
 
 /* The hand-made encodings below spell out one state byte per type. */
 _Static_assert(NS_TYPE_COUNT == 8, "update the encodings in this file");
@@ -27,6 +34,20 @@ static int str_diff(const char *what, const char *a, const char *b, char *out, s
 		return 0;
 	snprintf(out, size, "%s: \"%.40s\" != \"%.40s\"", what, a ? a : "(null)", b ? b : "(null)");
 	return 1;
+}
+
+static int idmaps_diff(size_t k, const struct spec_idmaps *x, const struct spec_idmaps *y, char *out, size_t size)
+{
+	if (x->n != y->n) {
+		snprintf(out, size, "idmaps %zu: %zu entries != %zu", k, x->n, y->n);
+		return 1;
+	}
+	for (size_t i = 0; i < x->n; i++)
+		if (memcmp(&x->maps[i], &y->maps[i], sizeof(x->maps[i])) != 0) {
+			snprintf(out, size, "idmaps %zu: entry %zu differs", k, i);
+			return 1;
+		}
+	return 0;
 }
 
 /* "" if a and b are the same spec, else the first difference. */
@@ -47,19 +68,9 @@ static const char *spec_diff(const struct spec *a, const struct spec *b, char *o
 		if (str_diff(ns_infos[i].name, a->ns[i].path, b->ns[i].path, out, size))
 			return out;
 	}
-	for (size_t k = 0; k < SPEC_IDMAP_KINDS; k++) {
-		const struct spec_idmaps *x = &a->idmaps[k], *y = &b->idmaps[k];
-
-		if (x->n != y->n) {
-			snprintf(out, size, "idmaps %zu: %zu entries != %zu", k, x->n, y->n);
+	for (size_t k = 0; k < SPEC_IDMAP_KINDS; k++)
+		if (idmaps_diff(k, &a->idmaps[k], &b->idmaps[k], out, size))
 			return out;
-		}
-		for (size_t i = 0; i < x->n; i++)
-			if (memcmp(&x->maps[i], &y->maps[i], sizeof(x->maps[i])) != 0) {
-				snprintf(out, size, "idmaps %zu: entry %zu differs", k, i);
-				return out;
-			}
-	}
 	if (a->n_annotations != b->n_annotations) {
 		snprintf(out, size, "%zu annotations != %zu", a->n_annotations, b->n_annotations);
 		return out;
@@ -303,7 +314,6 @@ static const struct wire_case wire_cases[] = {
 	  "1 bytes follow the error message" },
 	{ "empty error message", W(ERR L0), "error message is 0 bytes long" },
 	{ "NUL in an error message", W(ERR L3 "b\0d"), "contains a NUL byte" },
-	{ "escape in an error message", W(ERR L3 "\x1b[m"), "control character 0x1B" },
 	{ "huge error length", W(ERR LMAX "bad"), "claims 4294967295 bytes" },
 };
 
@@ -343,6 +353,26 @@ static void test_error_length(void)
 		is_int(strlen(err.msg) == NSG_ERR_MAX - 1 && err.msg[0] == 'x', n < NSG_ERR_MAX,
 		       "error message of %u bytes is %s", n, n < NSG_ERR_MAX ? "taken" : "refused");
 	}
+}
+
+/* The child's error message comes back byte for byte, control characters and
+ * invalid UTF-8 included: like every byte from outside, it is escaped once,
+ * where it is printed, not on the wire. */
+static void test_error_bytes(void)
+{
+	static const char msg[] = "line 1: key \"\x1b[31m\x01\x7f\xff\" is unknown\n";
+	static const char wire[] = ERR L3 "\x1b[m";
+	struct nsg_err in, out = { .msg = "" };
+	cleanup_free char *buf = NULL;
+	struct spec s;
+	size_t len = 0;
+
+	is_int(decode_copy(wire, sizeof(wire) - 1, &s, &out), -1, "an escape sequence as error message: a failure");
+	is_str(out.msg, "\x1b[m", "the escape sequence comes back as it was written");
+	nsg_fail(&in, "%s", msg);
+	buf = sandbox_encode(NULL, &in, 0, &len);
+	is_int(decode_copy(buf, len, &s, &out), -1, "an error with control bytes decodes as a failure");
+	is_str(out.msg, msg, "its bytes come back unchanged, to be escaped at the output edge");
 }
 
 /* Random corruptions of a valid encoding: never a crash (ASan), and whatever
@@ -499,35 +529,280 @@ static void test_no_descriptor_leak(void)
 	is_int(after, before, "no descriptor is left open");
 }
 
-static void test_confinement(void)
+/* ---- the confinement, proven in children of this test -------------------------------- */
+
+/* How a test child ends when it is not killed. */
+enum test_child_exit {
+	CHILD_CONFINE_FAILED = 20, /* sandbox_confine()'s message is on the pipe */
+	CHILD_OPENED = 21,
+	CHILD_OPEN_FAILED = 22,
+	CHILD_MAPPED = 23,
+	CHILD_MAP_FAILED = 24,
+	CHILD_UNBLOCKED = 25,
+};
+
+/* The input the children are confined for: a small config's budget. */
+#define CHILD_INPUT_LEN (sizeof(valid_config) - 1)
+
+static void confine_or_exit(int fd)
 {
-	cleanup_spec struct spec s = { 0 };
 	struct nsg_err err = { .msg = "" };
-	char want[64];
 
-	setenv("NSGUARD_SANDBOX_SELFTEST", "open", 1);
-	is_int(sandbox_parse_spec(W(valid_config), &s, &err), -1, "the child cannot open a file");
-	snprintf(want, sizeof(want), "killed by signal %d", SIGSYS);
-	like_str(err.msg, want, "seccomp killed it");
-	ok(spec_is_empty(&s), "a killed child leaves the result empty");
+	if (sandbox_confine(fd, CHILD_INPUT_LEN, &err) == 0)
+		return;
+	if (write(fd, err.msg, strlen(err.msg)) < 0)
+		_exit(CHILD_CONFINE_FAILED);
+	_exit(CHILD_CONFINE_FAILED);
+}
 
-	/* Without capabilities the check below is trivially true; say so. */
+/* Fork body(fd, confine) with the write end of a pipe as fd; the parent gets the read end. */
+static pid_t start_child(void (*body)(int fd, bool confine), bool confine, int *ret_fd)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		abort();
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		abort();
+	if (pid == 0) {
+		close(fds[0]);
+		body(fds[1], confine);
+		_exit(99);
+	}
+	close(fds[1]);
+	*ret_fd = fds[0];
+	return pid;
+}
+
+/* Collect what the child still writes and how it ended; say why if it could not confine itself. */
+static int finish_child(pid_t pid, int fd)
+{
+	cleanup_buf struct nsg_buf out = { 0 };
+	char chunk[4096];
+	ssize_t n;
+	int status = 0;
+
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_put(&out, chunk, (size_t)n);
+	close(fd);
+	while (waitpid(pid, &status, 0) < 0)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_CONFINE_FAILED)
+		printf("# sandbox_confine failed: %.*s\n", (int)out.len, out.data ? out.data : "");
+	return status;
+}
+
+static int run_child(void (*body)(int fd, bool confine), bool confine)
+{
+	int fd;
+	pid_t pid = start_child(body, confine, &fd);
+
+	return finish_child(pid, fd);
+}
+
+static bool killed_by(int status, int sig)
+{
+	return WIFSIGNALED(status) && WTERMSIG(status) == sig;
+}
+
+static bool exited_with(int status, int code)
+{
+	return WIFEXITED(status) && WEXITSTATUS(status) == code;
+}
+
+static void child_open(int fd, bool confine)
+{
+	int file;
+
+	if (confine)
+		confine_or_exit(fd);
+	file = open("/dev/null", O_RDONLY | O_CLOEXEC); /* confined: killed right here */
+	_exit(file >= 0 ? CHILD_OPENED : CHILD_OPEN_FAILED);
+}
+
+static void test_confined_open(void)
+{
+	int status;
+
+	status = run_child(child_open, true);
+	ok(killed_by(status, SIGSYS), "confined: open() gets the child killed by SIGSYS (wait status 0x%x)",
+	   (unsigned)status);
+	status = run_child(child_open, false);
+	ok(exited_with(status, CHILD_OPENED), "control, not confined: the same open() succeeds (wait status 0x%x)",
+	   (unsigned)status);
+}
+
+/* SPEC 11: RLIMIT_AS/RLIMIT_DATA sized from the file. Twice the budget must
+ * be out of reach of the confined child, and within reach of one that is not. */
+static void child_map(int fd, bool confine)
+{
+	size_t size = 2 * sandbox_memory_budget(CHILD_INPUT_LEN);
+	void *p;
+
+	if (confine)
+		confine_or_exit(fd);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	_exit(p == MAP_FAILED ? CHILD_MAP_FAILED : CHILD_MAPPED);
+}
+
+static void test_confined_memory(void)
+{
+	int status;
+
+	status = run_child(child_map, true);
+#ifdef SANDBOX_ASAN
+	ok(exited_with(status, CHILD_MAPPED) || exited_with(status, CHILD_MAP_FAILED),
+	   "# SKIP under AddressSanitizer the memory limits are not applied (wait status 0x%x)", (unsigned)status);
+#else
+	ok(exited_with(status, CHILD_MAP_FAILED),
+	   "SPEC 11: confined: mapping twice the budget fails (wait status 0x%x)", (unsigned)status);
+#endif
+	status = run_child(child_map, false);
+	ok(exited_with(status, CHILD_MAPPED), "control, not confined: the same mapping succeeds (wait status 0x%x)",
+	   (unsigned)status);
+}
+
+/* What /proc says about a process. */
+struct proc_state {
+	unsigned long long cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
+	int no_new_privs, seccomp, seccomp_filters; /* -1: not reported */
+	unsigned long long vm_size, vm_data;	    /* bytes */
+	char as_limit[32], data_limit[32];	    /* soft limits as /proc/PID/limits writes them */
+};
+
+static void read_status(const char *pid, struct proc_state *st)
+{
+	cleanup_free char *path = nsg_asprintf("/proc/%s/status", pid);
+	cleanup_file FILE *f = fopen(path, "re");
+	char line[256];
+
+	st->no_new_privs = st->seccomp = st->seccomp_filters = -1;
+	while (f && fgets(line, sizeof(line), f)) {
+		sscanf(line, "CapInh: %llx", &st->cap_inh);
+		sscanf(line, "CapPrm: %llx", &st->cap_prm);
+		sscanf(line, "CapEff: %llx", &st->cap_eff);
+		sscanf(line, "CapBnd: %llx", &st->cap_bnd);
+		sscanf(line, "CapAmb: %llx", &st->cap_amb);
+		sscanf(line, "NoNewPrivs: %d", &st->no_new_privs);
+		sscanf(line, "Seccomp: %d", &st->seccomp);
+		sscanf(line, "Seccomp_filters: %d", &st->seccomp_filters);
+		if (sscanf(line, "VmSize: %llu", &st->vm_size) == 1)
+			st->vm_size *= 1024;
+		if (sscanf(line, "VmData: %llu", &st->vm_data) == 1)
+			st->vm_data *= 1024;
+	}
+}
+
+static void read_limits(const char *pid, struct proc_state *st)
+{
+	cleanup_free char *path = nsg_asprintf("/proc/%s/limits", pid);
+	cleanup_file FILE *f = fopen(path, "re");
+	char line[256];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		sscanf(line, "Max address space %31s", st->as_limit);
+		sscanf(line, "Max data size %31s", st->data_limit);
+	}
+}
+
+/* Bytes enough that the child blocks in write() once the pipe is full. */
+static char blocker[1024 * 1024];
+
+static void child_block(int fd, bool confine)
+{
+	if (confine)
+		confine_or_exit(fd);
+	if (write(fd, blocker, sizeof(blocker)) < 0)
+		_exit(CHILD_UNBLOCKED);
+	_exit(CHILD_UNBLOCKED);
+}
+
+/* The confined child's state, read from /proc while it sits blocked in
+ * write() (its first bytes arrive only after sandbox_confine() returned). */
+static int confined_state(struct proc_state *st)
+{
+	char pidstr[32], c;
+	int fd;
+	pid_t pid = start_child(child_block, true, &fd);
+
+	*st = (struct proc_state){ 0 };
+	if (read(fd, &c, 1) == 1) {
+		snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
+		read_status(pidstr, st);
+		read_limits(pidstr, st);
+	}
+	kill(pid, SIGKILL);
+	return finish_child(pid, fd);
+}
+
+/* A limit that keeps a mapping of twice the budget out of reach of what the process uses. */
+static bool limit_holds(const char *limit, unsigned long long used, size_t budget)
+{
+	char *end;
+	unsigned long long v = strtoull(limit, &end, 10);
+
+	return limit[0] != '\0' && *end == '\0' && v < used + 2 * (unsigned long long)budget;
+}
+
+static void test_confined_state(void)
+{
+	size_t budget = sandbox_memory_budget(CHILD_INPUT_LEN);
+	struct proc_state self = { 0 }, st;
+	int status = confined_state(&st);
+
+	read_status("self", &self);
+	ok(killed_by(status, SIGKILL), "the confined child was inspected alive (wait status 0x%x)", (unsigned)status);
+	/* Without capabilities the checks below are trivially true; say so. */
 	if (geteuid() != 0)
-		printf("# not root: the capability self-test only proves the sets stay empty\n");
-	spec_free(&s);
-	setenv("NSGUARD_SANDBOX_SELFTEST", "caps", 1);
-	err.msg[0] = '\0';
-	is_int(sandbox_parse_spec(W(valid_config), &s, &err), 0, "the child holds no capability (%s)", err.msg);
-	ok(s.ns[NS_NETWORK].state == SPEC_NS_JOINED, "and still parses after the self-test");
-	spec_free(&s);
+		printf("# not root: the capability checks only prove the sets stay empty\n");
+	is_int(st.cap_eff, 0, "confined: no effective capability");
+	is_int(st.cap_prm, 0, "confined: no permitted capability");
+	is_int(st.cap_inh, 0, "confined: no inheritable capability");
+	is_int(st.cap_amb, 0, "confined: no ambient capability");
+	if (self.cap_eff & (1ull << 8)) /* CAP_SETPCAP */
+		is_int(st.cap_bnd, 0, "confined: the bounding set is empty");
+	else
+		ok(1, "# SKIP without CAP_SETPCAP the bounding set cannot be emptied");
+	is_int(st.no_new_privs, 1, "confined: no_new_privs is set");
+	is_int(st.seccomp, 2, "confined: a seccomp filter is loaded");
+	if (self.seccomp_filters >= 0)
+		is_int(st.seccomp_filters, self.seccomp_filters + 1, "confined: one filter more than this test has");
+#ifdef SANDBOX_ASAN
+	ok(1, "# SKIP under AddressSanitizer the memory limits are not applied");
+#else
+	ok(limit_holds(st.as_limit, st.vm_size, budget), "SPEC 11: RLIMIT_AS is set (%s for %llu bytes in use)",
+	   st.as_limit, st.vm_size);
+	ok(limit_holds(st.data_limit, st.vm_data, budget), "SPEC 11: RLIMIT_DATA is set (%s for %llu bytes of data)",
+	   st.data_limit, st.vm_data);
+#endif
+}
 
-	/* SPEC 11: RLIMIT_AS/RLIMIT_DATA sized from the file. The child tries to
-	 * map twice its budget and exits with the self-test status if it can. */
-	setenv("NSGUARD_SANDBOX_SELFTEST", "memory", 1);
-	err.msg[0] = '\0';
-	is_int(sandbox_parse_spec(W(valid_config), &s, &err), 0,
-	       "SPEC 11: the child cannot map memory beyond its limit (%s)", err.msg);
+/* The installed binary has no self-test: the variable the old hook read changes nothing. */
+static void test_no_selftest_hook(void)
+{
+	static const char *const modes[] = { "open", "caps", "memory" };
+	const char *binary = getenv("NSGUARD");
+	cleanup_free char *image = NULL;
+	struct nsg_err err = { .msg = "" };
+	size_t len = 0;
+
+	for (size_t i = 0; i < NSG_ARRAY_SIZE(modes); i++) {
+		cleanup_spec struct spec s = { 0 };
+
+		setenv("NSGUARD_SANDBOX_SELFTEST", modes[i], 1);
+		is_int(sandbox_parse_spec(W(valid_config), &s, &err), 0,
+		       "NSGUARD_SANDBOX_SELFTEST=%s changes nothing: the parse succeeds (%s)", modes[i], err.msg);
+	}
 	unsetenv("NSGUARD_SANDBOX_SELFTEST");
+	if (!binary || nsg_read_file(binary, 256u << 20, &image, &len, NULL, &err) < 0) {
+		ok(1, "# SKIP the nsguard binary is not at hand ($NSGUARD)");
+		return;
+	}
+	ok(!memmem(image, len, "NSGUARD_SANDBOX_SELFTEST", strlen("NSGUARD_SANDBOX_SELFTEST")),
+	   "the nsguard binary does not name NSGUARD_SANDBOX_SELFTEST");
 }
 
 /* A caller that ignores SIGCHLD must still get a result, and keep its disposition. */
@@ -560,9 +835,13 @@ int main(void)
 	test_encode_refuses();
 	test_wire_cases();
 	test_error_length();
+	test_error_bytes();
 	test_mutations();
 	test_same_as_spec_parse();
 	test_no_descriptor_leak();
-	test_confinement();
+	test_confined_open();
+	test_confined_memory();
+	test_confined_state();
+	test_no_selftest_hook();
 	return tap_done();
 }

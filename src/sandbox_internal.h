@@ -1,0 +1,42 @@
+/* sandbox_internal.h - what sandbox.c and sandbox_wire.c share, and what the
+ * unit tests need to prove the confinement instead of assuming it.
+ *
+ * Not installed, and included by nothing but src/sandbox*.c and the tests:
+ * every other module goes through sandbox.h. The binary carries no self-test
+ * of its own; tests/unit/test-sandbox.c forks, calls sandbox_confine() itself
+ * and checks what the confined child can still do.
+ */
+#ifndef NSGUARD_SANDBOX_INTERNAL_H
+#define NSGUARD_SANDBOX_INTERNAL_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+/* AddressSanitizer's shadow memory needs terabytes of address space: built
+ * with it, the child computes its memory limits but does not apply them (and
+ * the tests do not expect them). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANDBOX_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANDBOX_ASAN 1
+#endif
+#endif
+
+/* What the parse of input_len bytes of JSON may allocate beyond what the
+ * child already uses: RLIMIT_AS and RLIMIT_DATA are set to that use plus this. */
+size_t sandbox_memory_budget(size_t input_len);
+
+/* Confine the calling process, for good, for the parse of input_len bytes:
+ * memory limits (see sandbox_memory_budget), every capability gone (bounding
+ * set too when CAP_SETPCAP is held), no_new_privs, and a seccomp filter that
+ * kills the process on any system call but memory management, write() to
+ * result_fd and exit. Only for a forked child that will parse and _exit(). */
+int sandbox_confine(int result_fd, size_t input_len, struct nsg_err *err);
+
+/* The most bytes the parent accepts from a child given input_len bytes of
+ * JSON (sandbox_wire.c, which knows how large an encoding can get). */
+size_t sandbox_result_limit(size_t input_len);
+
+#endif
