@@ -33,11 +33,8 @@ static int guard_hand_over(char *argv[], const struct cli *cli, const char *conf
  * runtime the policy names if that can be read with certainty, else the default. */
 int guard_pass(char *argv[], const struct cli *cli)
 {
-	cleanup_policy struct policy policy = { 0 };
-	cleanup_free char *runtime = NULL;
-	struct nsg_err err;
+	cleanup_free char *runtime = policy_load_runtime(policy_path());
 
-	policy_load(policy_path(), &policy, &runtime, &err);
 	return guard_hand_over(argv, cli, runtime);
 }
 

@@ -83,6 +83,13 @@ int policy_load(const char *path, struct policy *ret, char **ret_runtime, struct
  * so that callers need not stat() it first (and race with its removal). */
 int policy_load_existing(const char *path, struct policy *ret, struct nsg_err *err);
 
+/* What a pass-through command needs of the policy at path: its "runtime"
+ * when the file can be trusted and that one key read with certainty (as
+ * policy_peek_runtime()), else NULL (no file, unreadable, insecure): the
+ * default resolution. No full parse: `state`, `kill` and `delete` run on
+ * every container's lifecycle, and a broken policy must not stop them. */
+char *policy_load_runtime(const char *path);
+
 /* The top-level "runtime" of an invalid policy when it can be read with certainty:
  * the file is valid JSON, an object, and names "runtime" once, as a string
  * absolute path. NULL otherwise. The caller frees it. */

@@ -77,3 +77,17 @@ int policy_load_existing(const char *path, struct policy *ret, struct nsg_err *e
 {
 	return policy_load_from(path, false, ret, NULL, err);
 }
+
+/* The same file, read the same way (owners checked), for its "runtime"
+ * alone: a valid policy's runtime is the one the peek finds, and an invalid
+ * one's is what policy_load() would hand out anyway. */
+char *policy_load_runtime(const char *path)
+{
+	cleanup_free char *buf = NULL;
+	struct nsg_err err;
+	size_t len = 0;
+
+	if (policy_read(path, &buf, &len, &err) < 0)
+		return NULL;
+	return policy_peek_runtime(buf, len);
+}
