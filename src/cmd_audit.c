@@ -77,6 +77,8 @@ static int audit_pid_end(struct json_reader *r)
 	return 0;
 }
 
+/* Deliberately the same shape in every reader: this is how a schema plugs
+ * into the one JSON layer (json.h), not a copy of its plumbing. */
 static const struct json_events audit_pid_events = {
 	.value = audit_pid_value,
 	.key = audit_pid_key,
@@ -189,6 +191,9 @@ static ns_set audit_root(const struct audit_opts *o, const struct policy *p, con
 	return enforced_shared;
 }
 
+/* nsguard's own commands parse their few options by hand, each its own
+ * grammar (audit's --root takes a list): the loops look alike, a shared
+ * option table would be larger than both. */
 static int audit_usage(void)
 {
 	fprintf(stderr, "usage: nsguard audit [--json] [--root DIR...]...\n");

@@ -17,6 +17,7 @@ struct check_opts {
 	const char *path; /* BUNDLE or CONFIG.json, or NULL */
 };
 
+/* Parsed by hand like audit's options (see cmd_audit.c): alike, not shared. */
 static int check_usage(void)
 {
 	fprintf(stderr, "usage: nsguard check [--policy FILE] [--json] [BUNDLE|CONFIG.json]\n");

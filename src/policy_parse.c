@@ -498,6 +498,8 @@ static int policy_on_end(struct json_reader *r)
 	return 0;
 }
 
+/* Deliberately the same shape in every reader: this is how a schema plugs
+ * into the one JSON layer (json.h), not a copy of its plumbing. */
 static const struct json_events policy_events = {
 	.value = policy_on_value,
 	.key = policy_on_key,
@@ -585,6 +587,8 @@ static int policy_peek_end(struct json_reader *r)
 	return 0;
 }
 
+/* Deliberately the same shape in every reader: this is how a schema plugs
+ * into the one JSON layer (json.h), not a copy of its plumbing. */
 static const struct json_events policy_peek_events = {
 	.value = policy_peek_value,
 	.key = policy_peek_key,
