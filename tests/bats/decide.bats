@@ -360,3 +360,13 @@ fake-runtime stderr" ]
 	[[ "${lines[1]}" == *"cannot open log file $TMP/log.fifo"* ]]
 	assert_not_executed
 }
+
+@test "the installed binary has no test hook: the old sandbox self-test variable changes nothing (SPEC 11)" {
+	make_config "$B"
+	for mode in open caps memory; do
+		NSGUARD_SANDBOX_SELFTEST=$mode run "$NSGUARD" create --bundle "$B" c1
+		[ "$status" -eq 0 ]
+		[ "$(recorded_argv | tail -n 1)" = c1 ]
+	done
+	! grep -q NSGUARD_SANDBOX_SELFTEST "$NSGUARD"
+}
