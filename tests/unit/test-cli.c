@@ -1,4 +1,9 @@
-/* test-cli.c - the argv model against a table of runc command lines. */
+/* test-cli.c - the argv model against a table of runc command lines.
+ *
+ * Every row pins SPEC.md section 2: the command line read exactly as every
+ * runc >= 1.1 reads it, and refused where any of them would read it
+ * differently. The SPEC 8/9 rows: a refusal still knows --log and the
+ * command, so the refusal reaches the engine and the audit trail. */
 #include "cli.h"
 #include "tap.h"
 
@@ -126,7 +131,7 @@ static const struct argv_case cases[] = {
 static void run_case(const struct argv_case *c)
 {
 	char *argv[MAXA + 1] = { "runc" };
-	char desc[256] = "runc";
+	char desc[256] = "SPEC 2: runc";
 	struct nsg_err err = { .msg = "" };
 	struct cli cli;
 	enum cli_action got;
@@ -153,10 +158,10 @@ static void test_globals_survive_refusal(void)
 	struct nsg_err err;
 	struct cli cli;
 
-	is_int(cli_parse(8, argv, &cli, &err), CLI_REFUSE, "refused argv still yields --log");
-	is_str(cli.log, "/l.json", "--log value kept for the refusal record");
-	is_str(cli.log_format, "json", "--log-format value kept");
-	is_str(cli.command, "create", "command named");
+	is_int(cli_parse(8, argv, &cli, &err), CLI_REFUSE, "SPEC 8: a refused argv still yields --log");
+	is_str(cli.log, "/l.json", "SPEC 8: --log value kept for the refusal record");
+	is_str(cli.log_format, "json", "SPEC 8: --log-format value kept");
+	is_str(cli.command, "create", "SPEC 9: the command is named for the audit record");
 }
 
 static void test_unknown_global_names_the_command(void)
@@ -165,8 +170,8 @@ static void test_unknown_global_names_the_command(void)
 	struct nsg_err err;
 	struct cli cli;
 
-	is_int(cli_parse(4, argv, &cli, &err), CLI_REFUSE, "unknown global flag before run: refused");
-	is_str(cli.command, "run", "the refusal can name the command that may be meant");
+	is_int(cli_parse(4, argv, &cli, &err), CLI_REFUSE, "SPEC 2: unknown global flag before run: refused");
+	is_str(cli.command, "run", "SPEC 8: the refusal can name the command that may be meant");
 }
 
 int main(void)
