@@ -654,8 +654,10 @@ static void test_confined_memory(void)
 
 	status = run_child(child_map, true);
 #ifdef SANDBOX_ASAN
-	ok(exited_with(status, CHILD_MAPPED) || exited_with(status, CHILD_MAP_FAILED),
-	   "# SKIP under AddressSanitizer the memory limits are not applied (wait status 0x%x)", (unsigned)status);
+	/* ASan's shadow memory needs terabytes of address space: the limits
+	 * are deliberately left out there, so the mapping must succeed. */
+	ok(exited_with(status, CHILD_MAPPED),
+	   "SPEC 11: under AddressSanitizer no memory limit is applied (wait status 0x%x)", (unsigned)status);
 #else
 	ok(exited_with(status, CHILD_MAP_FAILED),
 	   "SPEC 11: confined: mapping twice the budget fails (wait status 0x%x)", (unsigned)status);
@@ -738,6 +740,7 @@ static int confined_state(struct proc_state *st)
 	return finish_child(pid, fd);
 }
 
+#ifndef SANDBOX_ASAN
 /* A limit that keeps a mapping of twice the budget out of reach of what the process uses. */
 static bool limit_holds(const char *limit, unsigned long long used, size_t budget)
 {
@@ -746,10 +749,10 @@ static bool limit_holds(const char *limit, unsigned long long used, size_t budge
 
 	return limit[0] != '\0' && *end == '\0' && v < used + 2 * (unsigned long long)budget;
 }
+#endif
 
 static void test_confined_state(void)
 {
-	size_t budget = sandbox_memory_budget(CHILD_INPUT_LEN);
 	struct proc_state self = { 0 }, st;
 	int status = confined_state(&st);
 
@@ -771,8 +774,10 @@ static void test_confined_state(void)
 	if (self.seccomp_filters >= 0)
 		is_int(st.seccomp_filters, self.seccomp_filters + 1, "confined: one filter more than this test has");
 #ifdef SANDBOX_ASAN
-	ok(1, "# SKIP under AddressSanitizer the memory limits are not applied");
+	is_str(st.as_limit, "unlimited", "SPEC 11: under AddressSanitizer RLIMIT_AS is deliberately left unlimited");
 #else
+	size_t budget = sandbox_memory_budget(CHILD_INPUT_LEN);
+
 	ok(limit_holds(st.as_limit, st.vm_size, budget), "SPEC 11: RLIMIT_AS is set (%s for %llu bytes in use)",
 	   st.as_limit, st.vm_size);
 	ok(limit_holds(st.data_limit, st.vm_data, budget), "SPEC 11: RLIMIT_DATA is set (%s for %llu bytes of data)",
