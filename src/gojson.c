@@ -190,3 +190,91 @@ enum gojson_match gojson_match_key(const unsigned char *key, size_t len, const c
 		return GOJSON_NO_MATCH;
 	return ambiguous ? GOJSON_AMBIGUOUS : GOJSON_FIELD;
 }
+
+/* --- strings read from their raw bytes ------------------------------------ */
+
+void gojson_string_open(struct gojson_string *s, const char *buf, size_t len, size_t off)
+{
+	const unsigned char *b = (const unsigned char *)buf;
+
+	*s = (struct gojson_string){ .p = b + (off < len ? off + 1 : len), .end = b + len };
+}
+
+static unsigned gojson_utf8_encode(uint32_t r, unsigned char *out)
+{
+	if (r < 0x80) {
+		out[0] = (unsigned char)r;
+		return 1;
+	}
+	if (r < 0x800) {
+		out[0] = (unsigned char)(0xC0 | r >> 6);
+		out[1] = (unsigned char)(0x80 | (r & 0x3F));
+		return 2;
+	}
+	if (r < 0x10000) {
+		out[0] = (unsigned char)(0xE0 | r >> 12);
+		out[1] = (unsigned char)(0x80 | (r >> 6 & 0x3F));
+		out[2] = (unsigned char)(0x80 | (r & 0x3F));
+		return 3;
+	}
+	out[0] = (unsigned char)(0xF0 | r >> 18);
+	out[1] = (unsigned char)(0x80 | (r >> 12 & 0x3F));
+	out[2] = (unsigned char)(0x80 | (r >> 6 & 0x3F));
+	out[3] = (unsigned char)(0x80 | (r & 0x3F));
+	return 4;
+}
+
+/* The rune of the escape at s->p (a backslash), moving s->p past it. The
+ * prescan and yajl let only well-formed escapes through, and no lone
+ * surrogate; anything else reads as U+FFFD, Go's replacement. */
+static uint32_t gojson_string_escape(struct gojson_string *s)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	size_t avail = (size_t)(s->end - s->p);
+	const char *simple;
+	long u, low = -1;
+
+	if (avail < 2) {
+		s->p = s->end;
+		return 0xFFFD;
+	}
+	if (s->p[1] != 'u') {
+		simple = memchr(from, s->p[1], sizeof(from) - 1);
+		s->p += 2;
+		return simple ? (unsigned char)to[simple - from] : 0xFFFD;
+	}
+	if ((u = gojson_hex4(s->p + 2, avail - 2)) < 0) {
+		s->p += 2;
+		return 0xFFFD;
+	}
+	s->p += 6;
+	if (u < 0xD800 || u > 0xDFFF)
+		return (uint32_t)u;
+	if (u <= 0xDBFF && s->end - s->p >= 6 && s->p[0] == '\\' && s->p[1] == 'u')
+		low = gojson_hex4(s->p + 2, 4);
+	if (low < 0xDC00 || low > 0xDFFF)
+		return 0xFFFD;
+	s->p += 6;
+	return 0x10000 + ((uint32_t)(u - 0xD800) << 10) + (uint32_t)(low - 0xDC00);
+}
+
+size_t gojson_string_read(struct gojson_string *s, unsigned char *out, size_t cap)
+{
+	size_t n = 0;
+
+	while (n < cap) {
+		if (s->i_pending < s->n_pending) {
+			out[n++] = s->pending[s->i_pending++];
+			continue;
+		}
+		if (s->p >= s->end || *s->p == '"')
+			break;
+		if (*s->p != '\\') {
+			out[n++] = *s->p++;
+			continue;
+		}
+		s->n_pending = gojson_utf8_encode(gojson_string_escape(s), s->pending);
+		s->i_pending = 0;
+	}
+	return n;
+}

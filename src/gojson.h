@@ -40,4 +40,21 @@ struct gojson_fold {
 enum gojson_match gojson_match_key(const unsigned char *key, size_t len, const char *name,
 				   const struct gojson_fold **ret_fold);
 
+/* A string of a document that gojson_prescan() and the parse accepted, read
+ * straight from its raw bytes and decoded as Go decodes it: the bytes json.h
+ * delivers for it. For checks that keep where a string is rather than a copy
+ * of it (spec_keys.h). */
+struct gojson_string {
+	const unsigned char *p, *end; /* the next raw byte; the end of the document */
+	unsigned char pending[4];     /* decoded bytes of an escape not handed out yet */
+	unsigned n_pending, i_pending;
+};
+
+/* Start reading the string whose opening quote is buf[off]. */
+void gojson_string_open(struct gojson_string *s, const char *buf, size_t len, size_t off);
+
+/* Up to cap decoded bytes of s into out. Fewer only at the end of the string
+ * (the closing quote, or the end of the document): 0 once it is read. */
+size_t gojson_string_read(struct gojson_string *s, unsigned char *out, size_t cap);
+
 #endif

@@ -11,6 +11,10 @@
  *    "wins" is exactly what a tenant would exploit. Refused.
  *  - null for a pointer or slice field reads as "absent" in Go, i.e. host
  *    namespaces. Refused.
+ *
+ * Annotations the caller does not keep are never copied: a file of 100,000
+ * tiny annotations must not cost more memory than twice its size (SPEC.md
+ * section 12). spec_keys.h finds their duplicates from where they are.
  */
 #include "spec.h"
 
@@ -20,6 +24,9 @@
 #include "buf.h"
 #include "gojson.h"
 #include "json.h"
+#include "spec_keys.h"
+
+_Static_assert(SPEC_MAX_SIZE <= SPEC_KEYS_MAX_INPUT, "spec_keys.h holds offsets of 24 bits");
 
 /* Objects and arrays whose contents nsguard interprets. */
 enum spec_role {
@@ -139,9 +146,15 @@ struct spec_ctx {
 	enum spec_slot pending; /* set by a key in an interpreted object */
 	struct spec_ns_entry entry;
 	size_t ns_off[NS_TYPE_COUNT];
-	char *annot_key;
+	const char *buf; /* the document, for spec_keys.h */
+	size_t len;
+	/* The current annotation key: its first bytes, enough for json_cut() to
+	 * quote it as if it had all of it; all of it when its value is kept. */
+	char annot_shown[JSON_CUT_MAX + 1];
+	size_t annot_shown_len;
+	char *annot_kept;
 	size_t annot_cap;
-	size_t *annot_off;
+	struct spec_keys keys;
 	const char *const *keep; /* annotation keys whose values are kept; NULL: all */
 	size_t n_keep;
 	enum spec_idmap_kind idmap_kind; /* of the SPEC_ROLE_IDMAPS array we are in */
@@ -200,17 +213,30 @@ static int spec_field_key(struct spec_ctx *c, struct spec_frame *fr, const char 
 	return 0;
 }
 
+static bool spec_is_kept(const struct spec_ctx *c, const char *key, size_t len)
+{
+	if (!c->keep)
+		return true;
+	for (size_t i = 0; i < c->n_keep; i++)
+		if (strncmp(c->keep[i], key, len) == 0 && c->keep[i][len] == '\0')
+			return true;
+	return false;
+}
+
+/* Every key goes to the duplicate check; only a kept one is copied. */
 static int spec_annotation_key(struct spec_ctx *c, const char *key, size_t len)
 {
-	free(c->annot_key);
-	c->annot_key = nsg_strndup(key, len);
 	c->pending = SPEC_SLOT_ANNOTATION_VALUE;
-	if (c->out.n_annotations == c->annot_cap) {
-		c->annot_cap = c->annot_cap ? 2 * c->annot_cap : 16;
-		c->out.annotations = nsg_realloc(c->out.annotations, c->annot_cap * sizeof(*c->out.annotations));
-		c->annot_off = nsg_realloc(c->annot_off, c->annot_cap * sizeof(*c->annot_off));
+	c->annot_shown_len = len < sizeof(c->annot_shown) ? len : sizeof(c->annot_shown);
+	memcpy(c->annot_shown, key, c->annot_shown_len);
+	free(steal_pointer(&c->annot_kept));
+	if (spec_keys_add(&c->keys, c->buf, c->len, json_offset(&c->json), key, len) < 0) {
+		cleanup_free char *shown = json_cut(c->annot_shown, c->annot_shown_len);
+
+		return json_fail(&c->json, "annotation \"%s\": nsguard could not check its key for duplicates", shown);
 	}
-	c->annot_off[c->out.n_annotations] = json_offset(&c->json);
+	if (spec_is_kept(c, key, len))
+		c->annot_kept = nsg_strndup(key, len);
 	return 0;
 }
 
@@ -248,7 +274,7 @@ static char *spec_what(const struct spec_ctx *c, enum spec_slot slot)
 		return nsg_asprintf("%s of \"linux.%s\"", spec_slots[slot].what, spec_idmap_keys[c->idmap_kind]);
 	if (spec_slots[slot].what)
 		return nsg_strdup(spec_slots[slot].what);
-	key = json_cut(c->annot_key, strlen(c->annot_key));
+	key = json_cut(c->annot_shown, c->annot_shown_len);
 	return nsg_asprintf("annotation \"%s\"", key);
 }
 
@@ -304,28 +330,30 @@ static int spec_set_path(struct spec_ctx *c, const char *s, size_t len)
 	return 0;
 }
 
-static bool spec_is_kept(const char *key, const char *const *keys, size_t n)
+/* A kept annotation, in file order. */
+static void spec_add_annotation(struct spec_ctx *c, const char *value, size_t len)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(key, keys[i]) == 0)
-			return true;
-	return false;
+	struct spec_annotation *a;
+
+	if (c->out.n_annotations == c->annot_cap) {
+		c->annot_cap = c->annot_cap ? 2 * c->annot_cap : 16;
+		c->out.annotations = nsg_realloc(c->out.annotations, c->annot_cap * sizeof(*c->out.annotations));
+	}
+	a = &c->out.annotations[c->out.n_annotations++];
+	a->key = steal_pointer(&c->annot_kept);
+	a->value = nsg_strndup(value, len);
 }
 
 static int spec_on_string(struct spec_ctx *c, enum spec_slot slot, const char *s, size_t len)
 {
-	struct spec_annotation *a;
-
 	switch (slot) {
 	case SPEC_SLOT_TYPE:
 		return spec_set_type(c, s, len);
 	case SPEC_SLOT_PATH:
 		return spec_set_path(c, s, len);
 	case SPEC_SLOT_ANNOTATION_VALUE:
-		a = &c->out.annotations[c->out.n_annotations++];
-		a->key = steal_pointer(&c->annot_key);
-		/* Keys are always kept (duplicates must be found); values only when wanted. */
-		a->value = !c->keep || spec_is_kept(a->key, c->keep, c->n_keep) ? nsg_strndup(s, len) : NULL;
+		if (c->annot_kept)
+			spec_add_annotation(c, s, len);
 		return 0;
 	default:
 		return 0;
@@ -461,38 +489,20 @@ static int spec_end_ns_entry(struct spec_ctx *c)
 	return 0;
 }
 
-struct spec_annot_ref {
-	const char *key;
-	size_t off;
-};
-
-static int spec_annot_ref_cmp(const void *a, const void *b)
-{
-	const struct spec_annot_ref *x = a, *y = b;
-	int r = strcmp(x->key, y->key);
-
-	return r ? r : (x->off > y->off) - (x->off < y->off);
-}
-
-/* Go keeps the last of two equal map keys; refuse instead. Sorting keeps
- * this O(n log n) for files with very many annotations. */
+/* Go keeps the last of two equal map keys; refuse instead, naming the
+ * earliest key that repeats one before it. */
 static int spec_check_annotation_dups(struct spec_ctx *c)
 {
-	size_t n = c->out.n_annotations, dup = 0;
-	cleanup_free struct spec_annot_ref *refs = nsg_calloc(n, sizeof(*refs));
+	char text[JSON_CUT_MAX + 1];
 	cleanup_free char *shown = NULL;
+	size_t later, earlier, n;
 
-	for (size_t i = 0; i < n; i++)
-		refs[i] = (struct spec_annot_ref){ c->out.annotations[i].key, c->annot_off[i] };
-	qsort(refs, n, sizeof(*refs), spec_annot_ref_cmp);
-	for (size_t i = 1; i < n; i++)
-		if (strcmp(refs[i - 1].key, refs[i].key) == 0 && (!dup || refs[i].off < refs[dup].off))
-			dup = i;
-	if (!dup)
+	if (!spec_keys_find_dup(&c->keys, c->buf, c->len, &later, &earlier))
 		return 0;
-	shown = json_cut(refs[dup].key, strlen(refs[dup].key));
-	return json_fail_at(&c->json, refs[dup].off, "duplicate annotation \"%s\" (also on line %u)", shown,
-			    json_line(&c->json, refs[dup - 1].off));
+	n = spec_keys_text(c->buf, c->len, later, text, sizeof(text));
+	shown = json_cut(text, n);
+	return json_fail_at(&c->json, later, "duplicate annotation \"%s\" (also on line %u)", shown,
+			    json_line(&c->json, earlier));
 }
 
 static int spec_on_end(struct json_reader *r)
@@ -516,22 +526,6 @@ static const struct json_events spec_events = {
 
 /* --- entry points ----------------------------------------------------------- */
 
-/* spec_on_string() stored no value for annotations outside the keep list;
- * once the duplicate check has seen their keys, drop them. */
-static void spec_drop_unkept(struct spec *s)
-{
-	size_t kept = 0;
-
-	for (size_t i = 0; i < s->n_annotations; i++) {
-		if (s->annotations[i].value) {
-			s->annotations[kept++] = s->annotations[i];
-			continue;
-		}
-		free(s->annotations[i].key);
-	}
-	s->n_annotations = kept;
-}
-
 int spec_parse(const char *buf, size_t len, struct spec *ret, struct nsg_err *err)
 {
 	return spec_parse_keep(buf, len, NULL, 0, ret, err);
@@ -540,7 +534,13 @@ int spec_parse(const char *buf, size_t len, struct spec *ret, struct nsg_err *er
 int spec_parse_keep(const char *buf, size_t len, const char *const *keys, size_t n_keys, struct spec *ret,
 		    struct nsg_err *err)
 {
-	struct spec_ctx c = { .entry = { .type = -1 }, .keep = keys, .n_keep = n_keys };
+	return spec_parse_keep_hashed(buf, len, keys, n_keys, NULL, ret, err);
+}
+
+int spec_parse_keep_hashed(const char *buf, size_t len, const char *const *keys, size_t n_keys,
+			   const struct spec_keys_hash *hash, struct spec *ret, struct nsg_err *err)
+{
+	struct spec_ctx c = { .entry = { .type = -1 }, .keep = keys, .n_keep = n_keys, .buf = buf, .len = len };
 	int r;
 
 	*ret = (struct spec){ 0 };
@@ -549,16 +549,15 @@ int spec_parse_keep(const char *buf, size_t len, const char *const *keys, size_t
 				SPEC_MAX_SIZE / (1024 * 1024));
 	if (gojson_prescan(buf, len, err) < 0)
 		return -1;
+	spec_keys_init(&c.keys, hash);
 	r = json_parse(&c.json, buf, len, &spec_events, &c, err);
-	free(c.annot_key);
-	free(c.annot_off);
+	spec_keys_free(&c.keys);
+	free(c.annot_kept);
 	free(c.entry.path);
 	if (r < 0) {
 		spec_free(&c.out);
 		return -1;
 	}
-	if (keys)
-		spec_drop_unkept(&c.out);
 	*ret = c.out;
 	return 0;
 }

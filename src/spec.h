@@ -75,6 +75,13 @@ int spec_parse(const char *buf, size_t len, struct spec *ret, struct nsg_err *er
 int spec_parse_keep(const char *buf, size_t len, const char *const *keys, size_t n_keys, struct spec *ret,
 		    struct nsg_err *err);
 
+/* spec_parse_keep() with the hash of the duplicate check given (spec_keys.h;
+ * NULL: keyed by a secret, as spec_parse_keep() does). For tests, which cut
+ * it short so that every key collides and only the exact comparison is left. */
+struct spec_keys_hash;
+int spec_parse_keep_hashed(const char *buf, size_t len, const char *const *keys, size_t n_keys,
+			   const struct spec_keys_hash *hash, struct spec *ret, struct nsg_err *err);
+
 /* The value of annotation key (exact match), or NULL. */
 const char *spec_annotation(const struct spec *s, const char *key);
 

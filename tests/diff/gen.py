@@ -12,7 +12,10 @@ other keys, annotations, unknown keys) and then, for most documents, a few
 mutations of the kinds where Go's encoding/json and a C parser part ways:
 key case and Go's two extra folds (U+017F, U+212A) and the Turkish i's it
 does not fold, \\u escapes in keys and values (surrogate pairs and lone
-surrogates), duplicate keys (exact and folded), null in any position, wrong
+surrogates), duplicate keys (exact and folded), annotation keys repeated in
+another spelling that Go decodes to the same map key ("a" and "\\u0061", "/"
+and "\\/") and near misses that it does not, documents with thousands of
+annotations, null in any position, wrong
 JSON types, deep nesting, numbers of every shape where a uint32 is read,
 valid and invalid UTF-8, a BOM, trailing data and whitespace variants.
 
@@ -21,6 +24,7 @@ type (or become null, which Go ignores): a wrong type there only makes runc
 fail, which is not a disagreement about what a container shares.
 """
 import argparse
+import json
 import random
 import sys
 
@@ -39,7 +43,8 @@ NUMBERS = ["0", "1", "1000", "65536", "100000", "4294967295", "4294967296", "-0"
            "1E+2", "1e-2", "01", "00", "0.5", "99999999999999999999", "18446744073709551616", "-", "+1", "0x10",
            ".5", "5.", "2147483648", "4294967295.0", "1_000", "0e0", "-4294967296"]
 ANNOTATION_KEYS = ["io.nsguard.allow", "io.kubernetes.cri.sandbox-namespace", "org.opencontainers.image.stopSignal",
-                   "com.example/team", "", "a", "A", "\u00e9t\u00e9", "\U0001F600", "k\u212Aey", "io.nsguard.allow "]
+                   "com.example/team", "", "a", "A", "\u00e9t\u00e9", "\U0001F600", "k\u212Aey", "io.nsguard.allow ",
+                   "a\"b\\c/d", "\t\u2028", "x/y"]
 ANNOTATION_VALUES = ["network", "pid,network", "kube-system", "", "SIGQUIT", "a\nb", "\u00e9", "\U0001F600",
                      "x" * 40]
 
@@ -173,6 +178,10 @@ def g_linux(r):
 
 def g_annotations(r):
     keys = r.sample(ANNOTATION_KEYS, r.randrange(5))
+    if r.random() < 0.03:
+        # Many keys: nsguard checks them for duplicates without copies, in groups by hash.
+        keys += ["example.com/k%d" % i for i in range(r.choice([100, 1000, 3000]))]
+        r.shuffle(keys)
     return obj([(k, s(r.choice(ANNOTATION_VALUES), READ, "annotation")) for k in keys], READ, "annotations")
 
 
@@ -277,6 +286,32 @@ ODD_PIECES = [b"\\ud800", b"\\udc00", b"\\udc00\\ud800", b"\\ud83d\\ude00", b"\\
               b"\xee\x80\x80"]
 
 
+SHORT_ESCAPES = {'"': b'\\"', "\\": b"\\\\", "/": b"\\/", "\n": b"\\n", "\t": b"\\t", "\b": b"\\b", "\f": b"\\f",
+                 "\r": b"\\r"}
+
+
+def respell(r, key):
+    """The same decoded key in other bytes: raw, \\uXXXX (either case, surrogate
+    pairs) or a short escape, char by char. Go reads both as one map key.
+    Pieces that are not valid text (odd bytes, lone surrogates) stay as they are."""
+    out = []
+    for p in key:
+        try:
+            text = json.loads(b'"' + p + b'"')
+            text.encode("utf-8")
+        except ValueError:
+            out.append(p)
+            continue
+        for ch in text:
+            choices = [escape_char(r, ch)]
+            if ord(ch) >= 0x20 and ch not in '"\\':
+                choices.append(ch.encode("utf-8"))
+            if ch in SHORT_ESCAPES:
+                choices.append(SHORT_ESCAPES[ch])
+            out.append(r.choice(choices))
+    return out
+
+
 def mutate_pieces(r, ps):
     ps = list(ps)
     at = r.randrange(len(ps) + 1)
@@ -313,7 +348,7 @@ def deep(r):
 def mutate(r, top):
     nodes = walk(top, [])
     node, parent = r.choice(nodes)
-    what = r.randrange(10)
+    what = r.randrange(11)
     if what == 0 and parent is not None:  # null anywhere
         replace(parent, node, lit("null", node.kind))  # a Go-typed null stays Go-typed
     elif what == 1 and parent is not None and node.kind != TYPED:  # a wrong type
@@ -352,6 +387,17 @@ def mutate(r, top):
         if arrs:
             a = r.choice(arrs)
             a.v.append(r.choice([lit("null", FREE), obj([], FREE), n("0", FREE)] + a.v))
+    elif what == 9:  # an annotation key again in another spelling, or a near miss of it
+        annotations = [x for x, _ in nodes if x.role == "annotations" and x.v]
+        if annotations:
+            a = r.choice(annotations)
+            member = r.choice(a.v)
+            if r.random() < 0.3:
+                member[0] = respell(r, member[0])
+            again = respell(r, member[0])
+            if r.random() < 0.2:
+                again.insert(r.randrange(len(again) + 1), r.choice([b"x", b"\\u0078", b" ", b"\\\\"]))
+            a.v.insert(r.randrange(len(a.v) + 1), [again, s(r.choice(ANNOTATION_VALUES), READ, "annotation")])
     else:  # a string nsguard reads, replaced by an odd one
         strs = [x for x, _ in nodes if x.t == "str" and x.kind == READ]
         if strs:

@@ -9,6 +9,7 @@
  * (containerID:hostID:size, a kind without mappings left out).
  */
 #include "spec.h"
+#include "spec_keys.h"
 #include "tap.h"
 
 #include <inttypes.h>
@@ -139,6 +140,41 @@ static const struct spec_case cases[] = {
 	    "duplicate annotation \"io.x\""),
 	OK("annotation keys are case-sensitive", "{\"annotations\":{\"a\":\"1\",\"A\":\"2\",\"a.\":\"3\"}}",
 	   "-;;a=1,A=2,a.=3"),
+	/* Annotation keys are compared as Go decodes them, not as written. */
+	ERR("SPEC 3: \"a\" and \"\\u0061\" are one annotation key",
+	    "{\"annotations\":{\"a\":\"1\",\n\"\\u0061\":\"2\"}}",
+	    "line 2: duplicate annotation \"a\" (also on line 1)"),
+	ERR("SPEC 3: \"\\/x\" and \"/x\" are one annotation key", "{\"annotations\":{\"\\/x\":\"1\",\n\n\"/x\":\"2\"}}",
+	    "line 3: duplicate annotation \"/x\" (also on line 1)"),
+	ERR("SPEC 3: \\u escapes of 2, 3 and 4 bytes (a surrogate pair) match raw UTF-8 in annotation keys",
+	    "{\"annotations\":{\"\\u00E9\\u20ac\\ud83d\\ude00\":\"\",\n\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\":\"\"}}",
+	    "line 2: duplicate annotation \"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\" (also on line 1)"),
+	ERR("SPEC 3: escaped quote, backslash and control characters in annotation keys",
+	    "{\"annotations\":{\"q\\\"\\\\\\n\\t\":\"\",\"x\":\"\",\"q\\u0022\\u005c\\u000A\\u0009\":\"\"}}",
+	    "line 1: duplicate annotation \"q\"\\\n\t\" (also on line 1)"),
+	OK("SPEC 3: keys that differ after decoding are not duplicates",
+	   "{\"annotations\":{\"\\u00e9\":\"1\",\"e\\u0301\":\"2\",\"\\\\u0061\":\"3\",\"a\":\"4\",\"\\/"
+	   "\":\"5\",\"\\\\\":\"6\",\"\":\"7\",\"\\u0020\":\"8\",\"ab\":\"9\",\"ba\":\"10\","
+	   "\"a\\\"\":\"11\",\"a\\\\\":\"12\",\"\\ud83d\\ude01\":\"13\"}}",
+	   "-;;\xC3\xA9=1,e\xCC\x81=2,\\u0061=3,a=4,/=5,\\=6,=7, =8,ab=9,ba=10,a\"=11,a\\=12,\xF0\x9F\x98\x81=13"),
+	ERR("SPEC 3: an empty annotation key twice", "{\"annotations\":{\"\":\"1\",\n\"\":\"2\"}}",
+	    "line 2: duplicate annotation \"\" (also on line 1)"),
+	/* Which duplicate is named: the earliest key that repeats one before it. */
+	ERR("SPEC 3: of several duplicates, the earliest repeat is named",
+	    "{\"annotations\":{\"x\":\"1\",\"y\":\"2\",\n\"z\":\"3\",\n\"y\":\"4\",\n\"x\":\"5\",\n\"z\":\"6\"}}",
+	    "line 3: duplicate annotation \"y\" (also on line 1)"),
+	ERR("SPEC 3: a kept key and an escaped spelling of it are one key",
+	    "{\"annotations\":{\"io.nsguard.allow\":\"pid\",\n\"io.nsguard.\\u0061llow\":\"network\"}}",
+	    "line 2: duplicate annotation \"io.nsguard.allow\" (also on line 1)"),
+	ERR("SPEC 3: a key three times: its second occurrence, with its first",
+	    "{\"annotations\":{\"a\":\"1\",\n\"b\":\"2\",\n\"\\u0061\":\"3\",\n\"a\":\"4\"}}",
+	    "line 3: duplicate annotation \"a\" (also on line 1)"),
+	ERR("SPEC 3: a long duplicate annotation key is cut short in the message",
+	    "{\"annotations\":{\"" X100 "\":\"\",\"" X10 "\\u0078" X10 X10 X10 X10 X10 X10 X10 X10 "xxxxxxxxx\":\"\"}}",
+	    "duplicate annotation \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\" (also on "
+	    "line 1)"),
+	ERR("SPEC 3: a value of the wrong type names its key, cut short", "{\"annotations\":{\"" X100 "\":1}}",
+	    "annotation \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\" must be a string"),
 
 	/* null where Go would read "absent". */
 	ERR("linux null", "{\n\"linux\": null}", "line 2: \"linux\" is null"),
@@ -334,6 +370,41 @@ static const struct spec_case cases[] = {
 #undef MAPS
 };
 
+/* The same outcome through what the deciding child runs (a keep list: other
+ * keys are never copied), and with the duplicate check's hash cut to 8 bits
+ * or none, so that only the exact comparison tells keys apart (SPEC 3, 12). */
+static void test_case_variants(const struct spec_case *t, const char *outcome)
+{
+	static const char *const keep[] = { "io.nsguard.allow", "team" };
+	static const struct {
+		const char *what;
+		bool keep;
+		unsigned bits;
+	} variants[] = { { "with a keep list", true, 64 },
+			 { "with an 8-bit hash", false, 8 },
+			 { "with every key colliding", false, 0 },
+			 { "with a keep list and every key colliding", true, 0 } };
+
+	for (size_t v = 0; v < NSG_ARRAY_SIZE(variants); v++) {
+		struct spec_keys_hash hash = { 0x1234, 0x5678, variants[v].bits };
+		cleanup_spec struct spec s = { 0 };
+		struct nsg_err err = { .msg = "" };
+		char got[1024];
+		int r = spec_parse_keep_hashed(t->json, t->len, variants[v].keep ? keep : NULL,
+					       variants[v].keep ? NSG_ARRAY_SIZE(keep) : 0, &hash, &s, &err);
+
+		if (r == 0 && variants[v].keep) {
+			ok(t->want != NULL, "%s: accepted %s", t->name, variants[v].what);
+			continue;
+		}
+		if (r == 0)
+			render(&s, got, sizeof(got));
+		else
+			snprintf(got, sizeof(got), "%s", err.msg);
+		is_str(got, outcome, "%s: the same %s", t->name, variants[v].what);
+	}
+}
+
 static void test_cases(void)
 {
 	for (size_t i = 0; i < NSG_ARRAY_SIZE(cases); i++) {
@@ -348,12 +419,14 @@ static void test_cases(void)
 				printf("#   error: %s\n", err.msg);
 			render(&s, got, sizeof(got));
 			is_str(got, t->want, "%s: result", t->name);
+			test_case_variants(t, got);
 		} else {
 			is_int(r, -1, "%s: refused", t->name);
 			like_str(err.msg, t->err, "%s: message", t->name);
 			ok(s.n_annotations == 0 && !s.annotations && !s.has_linux && !s.idmaps[SPEC_IDMAP_UID].maps &&
 				   !s.idmaps[SPEC_IDMAP_GID].maps,
 			   "%s: result left empty", t->name);
+			test_case_variants(t, err.msg);
 		}
 	}
 }
@@ -637,9 +710,13 @@ static void test_keep(void)
 	static const char json[] = "{\"annotations\": {\"a\": \"1\", \"io.nsguard.allow\": \"pid\", \"b\": \"2\", "
 				   "\"team\": \"ops\"}, \"linux\": {\"namespaces\": [{\"type\": \"pid\"}]}}";
 	static const char dup[] = "{\"annotations\": {\"a\": \"1\", \"a\": \"2\"}}";
+	static const char escaped[] =
+		"{\"annotations\":{\"a\":\"1\",\"\\u0074eam\":\"o\\u0070s\",\"Team\":\"2\","
+		"\"\\\\u0074eam\":\"3\",\"io.nsguard\\/allow\":\"4\",\"io.nsguard.allo\\u0077\":\"pid\"}}";
 	const char *keys[] = { "io.nsguard.allow", "team", "absent" };
 	struct nsg_err err = { .msg = "" };
 	struct spec s = { 0 };
+	char got[256];
 
 	is_int(spec_parse_keep(json, strlen(json), keys, 3, &s, &err), 0, "keep: parses (%s)", err.msg);
 	is_int(s.n_annotations, 2, "keep: only the wanted annotations remain");
@@ -654,11 +731,60 @@ static void test_keep(void)
 	is_int(spec_parse_keep(json, strlen(json), NULL, 0, &s, &err), 0, "keep NULL: parses");
 	is_int(s.n_annotations, 4, "keep NULL: every annotation kept");
 	spec_free(&s);
+	/* SPEC 3: kept keys written with escapes come back decoded, with their
+	 * values, in file order; keys that only look like them are not kept. */
+	is_int(spec_parse_keep(escaped, strlen(escaped), keys, 3, &s, &err), 0, "keep escaped keys: parses");
+	render(&s, got, sizeof(got));
+	is_str(got, "-;;team=ops,io.nsguard.allow=pid", "keep escaped keys: decoded, with their values");
+	spec_free(&s);
+}
+
+/* Thousands of keys that all collide: still exact, and in O(n log n). */
+static void test_many_collisions(void)
+{
+	struct spec_keys_hash none = { 1, 2, 0 };
+	size_t cap = 64 + 3000 * 24, len = 0;
+	cleanup_free char *json = nsg_malloc(cap);
+	cleanup_spec struct spec s = { 0 };
+	struct nsg_err err = { .msg = "" };
+
+	len += (size_t)snprintf(json, cap, "{\"annotations\":{");
+	for (size_t i = 0; i < 3000; i++)
+		len += (size_t)snprintf(json + len, cap - len, "%s\"k%zu\":\"\"\n", i ? "," : "", i);
+	len += (size_t)snprintf(json + len, cap - len, "}}");
+	is_int(spec_parse_keep_hashed(json, len, NULL, 0, &none, &s, &err), 0,
+	       "SPEC 3: 3000 keys with one hash and no duplicate: accepted (%s)", err.msg);
+	is_int(s.n_annotations, 3000, "SPEC 3: 3000 keys with one hash: all read");
+	spec_free(&s);
+	len += (size_t)snprintf(json + len - 2, cap - len, ",\"k\\u0031\\u0037\":\"\"}}") - 2;
+	is_int(spec_parse_keep_hashed(json, len, NULL, 0, &none, &s, &err), -1,
+	       "SPEC 3: 3000 keys with one hash and one repeat: refused");
+	like_str(err.msg, "line 3001: duplicate annotation \"k17\" (also on line 18)",
+		 "SPEC 3: 3000 keys with one hash: the repeat is named");
+}
+
+/* Keys are read again from the document: one not there as parsed is refused. */
+static void test_keys_add_refuses(void)
+{
+	static const char doc[] = "{\"ab\":1,\"c\\u0064\":2}";
+	struct spec_keys k;
+
+	spec_keys_init(&k, NULL);
+	is_int(spec_keys_add(&k, doc, strlen(doc), 5, "ab", 2), 0, "spec_keys_add: the key as parsed");
+	is_int(spec_keys_add(&k, doc, strlen(doc), 5, "ac", 2), -1, "spec_keys_add: other bytes refused");
+	is_int(spec_keys_add(&k, doc, strlen(doc), 4, "a", 1), -1, "spec_keys_add: not after a closing quote");
+	is_int(spec_keys_add(&k, doc, strlen(doc), 17, "cd", 2), 0, "spec_keys_add: an escaped key, decoded");
+	is_int(spec_keys_add(&k, doc, strlen(doc), 17, "c\\u0064", 7), -1, "spec_keys_add: raw bytes refused");
+	is_int(spec_keys_add(&k, doc, strlen(doc), 99, "", 0), -1, "spec_keys_add: past the end refused");
+	is_int(k.n, 2, "spec_keys_add: only the keys that are there are remembered");
+	spec_keys_free(&k);
 }
 
 int main(void)
 {
 	test_keep();
+	test_many_collisions();
+	test_keys_add_refuses();
 	test_cases();
 	test_idmap_limit();
 	test_host_root_mapping();
