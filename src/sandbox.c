@@ -14,10 +14,11 @@
  *    sets no_new_privs, and clears its effective, permitted, inheritable and
  *    ambient sets: even uid 0 can then neither use nor regain a capability;
  *  - loads a seccomp filter that kills the whole process on any system call
- *    outside a short allow-list: memory management (never executable, never
- *    backed by a file, so an inherited descriptor cannot be read through
- *    mmap), write() to the result pipe only, and exit. No open, no read, no
- *    socket, no execve, no kill, no ptrace.
+ *    outside a short allow-list (sandbox_rules.c; compiled to BPF at build
+ *    time): memory management (never executable, never backed by a file, so
+ *    an inherited descriptor cannot be read through mmap), write() to the
+ *    result pipe only (moved to the fixed SANDBOX_RESULT_FD first), and exit.
+ *    No open, no read, no socket, no execve, no kill, no ptrace.
  *
  * The parent reads the child's result (sandbox_wire.c) and trusts nothing in
  * it; a child that did not exit cleanly is a refusal. A compromised child can
@@ -32,33 +33,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <seccomp.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/capability.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "buf.h"
 #include "sandbox_internal.h"
-
-static inline void sandbox_cap_freep(cap_t *c)
-{
-	if (*c)
-		cap_free(*c);
-}
-
-static inline void sandbox_seccomp_releasep(scmp_filter_ctx *c)
-{
-	if (*c)
-		seccomp_release(*c);
-}
-
-#define cleanup_cap	__attribute__((cleanup(sandbox_cap_freep)))
-#define cleanup_seccomp __attribute__((cleanup(sandbox_seccomp_releasep)))
 
 /* ---- the confinement ------------------------------------------------------------- */
 
@@ -67,108 +54,109 @@ static int sandbox_fail(struct nsg_err *err, int errnum, const char *what)
 	return nsg_fail_errno(err, errnum, "%s: %s", what, strerror(errnum));
 }
 
+/* The capability sets through the kernel's own interface (capget/capset,
+ * version 3: two 32-bit words per set), not libcap: libcap's constructor
+ * probes the kernel on every start of the binary, pass-through included. */
+static int sandbox_capget(struct __user_cap_data_struct ret_data[_LINUX_CAPABILITY_U32S_3])
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+
+	return (int)syscall(SYS_capget, &hdr, ret_data);
+}
+
+static int sandbox_capset(const struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3])
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+/* Every capability the running kernel knows leaves the bounding set: the
+ * kernel answers EINVAL for the first number past its last capability (or
+ * for all of them when it has no bounding set). Version 3 of the capability
+ * sets can name no more than 64. */
+static int sandbox_drop_bounding_set(void)
+{
+	for (unsigned long c = 0; c < 32 * _LINUX_CAPABILITY_U32S_3; c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
+			return errno == EINVAL ? 0 : -1;
+	return 0;
+}
+
 /* Every capability the running kernel knows, gone for good. */
 static int sandbox_drop_capabilities(struct nsg_err *err)
 {
-	cleanup_cap cap_t cur = cap_get_proc();
-	cleanup_cap cap_t none = cap_init();
-	cap_flag_value_t setpcap = CAP_CLEAR;
+	struct __user_cap_data_struct cur[_LINUX_CAPABILITY_U32S_3] = { 0 };
+	const struct __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3] = { 0 };
 
-	if (!cur || !none || cap_get_flag(cur, CAP_SETPCAP, CAP_EFFECTIVE, &setpcap) < 0)
+	if (sandbox_capget(cur) < 0)
 		return sandbox_fail(err, errno, "cannot read the capabilities");
 	/* Without CAP_SETPCAP the bounding set cannot be changed; it only
 	 * matters across execve(), which the filter forbids anyway. */
-	if (setpcap == CAP_SET)
-		for (cap_value_t c = 0; c < cap_max_bits(); c++)
-			if (cap_drop_bound(c) < 0 && errno != EINVAL)
-				return sandbox_fail(err, errno, "cannot empty the capability bounding set");
+	if ((cur[CAP_TO_INDEX(CAP_SETPCAP)].effective & CAP_TO_MASK(CAP_SETPCAP)) && sandbox_drop_bounding_set() < 0)
+		return sandbox_fail(err, errno, "cannot empty the capability bounding set");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return sandbox_fail(err, errno, "cannot set no_new_privs");
-	if (cap_set_proc(none) < 0)
+	if (sandbox_capset(none) < 0)
 		return sandbox_fail(err, errno, "cannot clear the capability sets");
 	/* Clearing the permitted set already empties the ambient set; be explicit.
 	 * EINVAL: a kernel without ambient capabilities. */
-	if (cap_reset_ambient() < 0 && errno != EINVAL)
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return sandbox_fail(err, errno, "cannot clear the ambient capabilities");
 	return 0;
 }
 
-enum sandbox_arg_rule {
-	SANDBOX_ARG_ANY,
-	SANDBOX_ARG_ANON_NO_EXEC, /* mmap: anonymous memory, never executable */
-	SANDBOX_ARG_NO_EXEC,	  /* mprotect: never executable */
-	SANDBOX_ARG_RESULT_FD,	  /* write: only to the result pipe */
-	SANDBOX_ARG_QUERY_ONLY,	  /* sigaltstack: read the current setting, change nothing */
-};
-
-static const struct sandbox_syscall {
-	int nr;
-	enum sandbox_arg_rule rule;
-} sandbox_allowed_syscalls[] = {
-	/* malloc (glibc's and ASan's) */
-	{ SCMP_SYS(brk), SANDBOX_ARG_ANY },
-	{ SCMP_SYS(mmap), SANDBOX_ARG_ANON_NO_EXEC },
-#ifdef __NR_mmap2
-	{ SCMP_SYS(mmap2), SANDBOX_ARG_ANON_NO_EXEC },
-#endif
-	{ SCMP_SYS(munmap), SANDBOX_ARG_ANY },
-	{ SCMP_SYS(mremap), SANDBOX_ARG_ANY },
-	{ SCMP_SYS(madvise), SANDBOX_ARG_ANY },
-	{ SCMP_SYS(mprotect), SANDBOX_ARG_NO_EXEC },
-	/* glibc's qsort (spec.c sorts annotation keys to find duplicates)
-	 * asks sysconf(_SC_PHYS_PAGES) on its first large array. It only
-	 * reveals memory totals, uptime and load. */
-	{ SCMP_SYS(sysinfo), SANDBOX_ARG_ANY },
-	/* the result */
-	{ SCMP_SYS(write), SANDBOX_ARG_RESULT_FD },
-	{ SCMP_SYS(exit), SANDBOX_ARG_ANY },
-	{ SCMP_SYS(exit_group), SANDBOX_ARG_ANY },
-	{ SCMP_SYS(rt_sigreturn), SANDBOX_ARG_ANY },
+/* The filter, built at build time from sandbox_rules.c by libseccomp: the
+ * same program seccomp_load() compiled here at run time before, without
+ * libseccomp's run-time work (building the rule database, generating the
+ * BPF, probing the kernel's seccomp features). A header generated for
+ * another build configuration (sanitizers on or off, another result
+ * descriptor) must not be loaded: its allow-list would not be this build's. */
+#include "sandbox_bpf.h"
 #ifdef SANDBOX_ASAN
-	/* ASan builds only: before every call to a noreturn function (here
-	 * _exit) the instrumentation runs __asan_handle_no_return, which asks
-	 * sigaltstack(NULL, &old) where the stacks are. */
-	{ SCMP_SYS(sigaltstack), SANDBOX_ARG_QUERY_ONLY },
+#if !SANDBOX_BPF_ASAN
+#error "sandbox_bpf.h was generated without AddressSanitizer: make clean, then rebuild"
 #endif
-};
+#elif SANDBOX_BPF_ASAN
+#error "sandbox_bpf.h was generated with AddressSanitizer: make clean, then rebuild"
+#endif
+_Static_assert(SANDBOX_BPF_RESULT_FD == SANDBOX_RESULT_FD, "sandbox_bpf.h is for another result descriptor");
+_Static_assert(NSG_ARRAY_SIZE(sandbox_bpf) <= BPF_MAXINSNS, "the seccomp filter is too long for the kernel");
 
-static int sandbox_allow_syscall(scmp_filter_ctx ctx, const struct sandbox_syscall *a, int result_fd)
+const struct sock_filter *sandbox_filter(size_t *ret_n)
 {
-	switch (a->rule) {
-	case SANDBOX_ARG_ANY:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a->nr, 0);
-	case SANDBOX_ARG_ANON_NO_EXEC:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a->nr, 2, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0),
-					SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, MAP_ANONYMOUS));
-	case SANDBOX_ARG_NO_EXEC:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a->nr, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-	case SANDBOX_ARG_RESULT_FD:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a->nr, 1,
-					SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)result_fd, 0));
-	case SANDBOX_ARG_QUERY_ONLY:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a->nr, 1, SCMP_A0(SCMP_CMP_EQ, 0, 0));
-	default:
-		return -EINVAL;
-	}
+	*ret_n = NSG_ARRAY_SIZE(sandbox_bpf);
+	return sandbox_bpf;
 }
 
-/* libseccomp returns -errno. */
-static int sandbox_load_filter(int result_fd, struct nsg_err *err)
+/* One prctl(), as libseccomp's seccomp_load() does without filter flags
+ * (none are set: no TSYNC, the child is single-threaded). The kernel copies
+ * the program and never writes to it, hence the cast. The default action,
+ * SECCOMP_RET_KILL_PROCESS, is one a kernel before 4.14 does not know; such a
+ * kernel treats an unknown action as kill-thread, which for this
+ * single-threaded child is the same. */
+static int sandbox_load_filter(struct nsg_err *err)
 {
-	cleanup_seccomp scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
-	int r;
+	struct sock_fprog prog = {
+		.len = (unsigned short)NSG_ARRAY_SIZE(sandbox_bpf),
+		.filter = (struct sock_filter *)sandbox_bpf,
+	};
 
-	if (!ctx)
-		return sandbox_fail(err, ENOMEM, "cannot create the seccomp filter");
-	/* A system call made through another ABI (int 0x80, x32) is killed too. */
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
-	for (size_t i = 0; r == 0 && i < NSG_ARRAY_SIZE(sandbox_allowed_syscalls); i++)
-		r = sandbox_allow_syscall(ctx, &sandbox_allowed_syscalls[i], result_fd);
-	if (r < 0)
-		return sandbox_fail(err, -r, "cannot build the seccomp filter");
-	/* From here on only the allow-list runs; releasing ctx just frees memory. */
-	r = seccomp_load(ctx);
-	return r < 0 ? sandbox_fail(err, -r, "cannot load the seccomp filter") : 0;
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+		return sandbox_fail(err, errno, "cannot load the seccomp filter");
+	return 0;
+}
+
+/* See SANDBOX_RESULT_FD for why taking this number over is safe. The old
+ * number stays open: the filter forbids writing to it, and it closes when
+ * the child exits. */
+static int sandbox_move_result_fd(int result_fd, struct nsg_err *err)
+{
+	if (result_fd == SANDBOX_RESULT_FD)
+		return 0;
+	if (dup3(result_fd, SANDBOX_RESULT_FD, O_CLOEXEC) < 0)
+		return sandbox_fail(err, errno, "cannot move the result pipe");
+	return 0;
 }
 
 /* What the parse may allocate beyond what the child already has: yajl's
@@ -193,39 +181,93 @@ static int sandbox_set_limit(int resource, size_t used, size_t budget)
 	return setrlimit(resource, &cur);
 }
 
+/* One decimal field of /proc/self/statm and the blank after it; NULL if
+ * there is none or it does not fit. */
+static const char *sandbox_statm_field(const char *p, unsigned long long *ret)
+{
+	unsigned long long v = 0;
+
+	if (*p < '0' || *p > '9')
+		return NULL;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, (unsigned)(*p - '0'), &v))
+			return NULL;
+	*ret = v;
+	return *p == ' ' || *p == '\n' ? p + 1 : NULL;
+}
+
+/* Size and data (fields 1 and 6 of /proc/self/statm, in pages). open() and
+ * read() into the stack, not stdio: in the freshly forked child, fopen()'s
+ * allocations and stdio's first use cost ten times the read itself
+ * (measured: ~40 us against ~4 us). */
+static int sandbox_read_statm(unsigned long long *ret_size, unsigned long long *ret_data)
+{
+	unsigned long long field[6];
+	char buf[256];
+	const char *p = buf;
+	cleanup_close int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (size_t i = 0; p && i < NSG_ARRAY_SIZE(field); i++)
+		p = sandbox_statm_field(p, &field[i]);
+	if (!p)
+		return -1;
+	*ret_size = field[0];
+	*ret_data = field[5];
+	return 0;
+}
+
+static size_t sandbox_pages_to_bytes(unsigned long long pages, unsigned long long page)
+{
+	unsigned long long bytes;
+
+	return __builtin_mul_overflow(pages, page, &bytes) || bytes > SIZE_MAX ? SIZE_MAX : (size_t)bytes;
+}
+
 /* RLIMIT_AS and RLIMIT_DATA at the current use (from /proc/self/statm, read
  * before the filter forbids open) plus the budget. Without /proc the use is
  * unknown: then a fixed, generous bound. */
 static int sandbox_limit_memory(size_t input_len, struct nsg_err *err)
 {
-	unsigned long long size = 0, data = 0, ignored;
+	unsigned long long size = 0, data = 0;
 	long page = sysconf(_SC_PAGESIZE);
 	size_t budget = sandbox_memory_budget(input_len);
-	FILE *f;
 
 #ifdef SANDBOX_ASAN
 	return 0; /* ASan's shadow memory needs terabytes of address space */
 #endif
 	if (page <= 0)
 		page = 4096;
-	f = fopen("/proc/self/statm", "re");
-	if (!f || fscanf(f, "%llu %llu %llu %llu %llu %llu", &size, &ignored, &ignored, &ignored, &ignored, &data) != 6)
+	if (sandbox_read_statm(&size, &data) < 0)
 		size = data = (256ull << 20) / (unsigned long long)page;
-	if (f)
-		fclose(f);
-	if (sandbox_set_limit(RLIMIT_AS, (size_t)(size * (unsigned long long)page), budget) < 0)
+	if (sandbox_set_limit(RLIMIT_AS, sandbox_pages_to_bytes(size, (unsigned long long)page), budget) < 0)
 		return sandbox_fail(err, errno, "cannot limit the address space");
-	if (sandbox_set_limit(RLIMIT_DATA, (size_t)(data * (unsigned long long)page), budget) < 0)
+	if (sandbox_set_limit(RLIMIT_DATA, sandbox_pages_to_bytes(data, (unsigned long long)page), budget) < 0)
 		return sandbox_fail(err, errno, "cannot limit the data segment");
 	return 0;
+}
+
+/* glibc sets malloc up on its first call in a process, and asks getrandom()
+ * for its tcache key then: that must happen before the filter, which
+ * forbids getrandom. A process that never allocated before it forked this
+ * child would otherwise be killed by its first malloc(). */
+static void sandbox_prepare_malloc(void)
+{
+	void *volatile p = malloc(1); /* volatile: the compiler may drop a malloc() whose result is unused */
+
+	free(p);
 }
 
 /* In this order: /proc/self/statm is read before the filter forbids open,
  * and the bounding set is emptied while CAP_SETPCAP is still held. */
 int sandbox_confine(int result_fd, size_t input_len, struct nsg_err *err)
 {
-	if (sandbox_limit_memory(input_len, err) < 0 || sandbox_drop_capabilities(err) < 0 ||
-	    sandbox_load_filter(result_fd, err) < 0)
+	sandbox_prepare_malloc();
+	if (sandbox_move_result_fd(result_fd, err) < 0 || sandbox_limit_memory(input_len, err) < 0 ||
+	    sandbox_drop_capabilities(err) < 0 || sandbox_load_filter(err) < 0)
 		return -1;
 	return 0;
 }
@@ -281,7 +323,7 @@ __attribute__((noreturn)) static void sandbox_child_main(int result_fd, const ch
 		_exit(SANDBOX_EXIT_CONFINE);
 	r = spec_parse_keep(buf, len, keep ? keep->keys : NULL, keep ? keep->n : 0, &spec, &err);
 	out = sandbox_encode(&spec, &err, r == 0, &out_len);
-	if (!out || sandbox_write_all(result_fd, out, out_len) < 0)
+	if (!out || sandbox_write_all(SANDBOX_RESULT_FD, out, out_len) < 0)
 		_exit(SANDBOX_EXIT_RESULT);
 	_exit(0);
 }

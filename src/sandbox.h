@@ -2,9 +2,10 @@
  *
  * The bytes of config.json come from whoever wrote the bundle. They are parsed
  * in a forked child that first limits its memory (RLIMIT_AS, RLIMIT_DATA),
- * drops every capability (libcap) and then runs under a seccomp filter
- * (libseccomp) allowing only memory management, one write to the result pipe
- * and exit. The parent reads the child's compact
+ * drops every capability and then runs under a seccomp filter (built from
+ * sandbox_rules.c with libseccomp at build time; nsguard itself links neither
+ * libseccomp nor libcap) allowing only memory management, one write to the
+ * result pipe and exit. The parent reads the child's compact
  * result and rebuilds the struct spec; a child that crashes, is killed, or
  * writes anything malformed is a refusal.
  */

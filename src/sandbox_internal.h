@@ -28,12 +28,31 @@
  * child already uses: RLIMIT_AS and RLIMIT_DATA are set to that use plus this. */
 size_t sandbox_memory_budget(size_t input_len);
 
+/* The descriptor the confined child writes its result to, and the only one
+ * the seccomp filter lets it write to. The filter is generated at build time
+ * (sandbox_rules.h), so the number must be a constant: sandbox_confine()
+ * moves the result pipe there with dup3(). That is safe because the child
+ * never execs and uses no descriptor but this one: whatever it inherited at
+ * this number is only its own copy in its own descriptor table (fork() without
+ * CLONE_FILES), which the parent keeps open, untouched; and record locks are
+ * not inherited across fork(), so closing the child's copy releases none of
+ * the parent's. 3 is the first number after stdio, within any RLIMIT_NOFILE
+ * that leaves room for the pipe at all. */
+#define SANDBOX_RESULT_FD 3
+
 /* Confine the calling process, for good, for the parse of input_len bytes:
- * memory limits (see sandbox_memory_budget), every capability gone (bounding
- * set too when CAP_SETPCAP is held), no_new_privs, and a seccomp filter that
- * kills the process on any system call but memory management, write() to
- * result_fd and exit. Only for a forked child that will parse and _exit(). */
+ * result_fd moved to SANDBOX_RESULT_FD (dup3, close-on-exec), memory limits
+ * (see sandbox_memory_budget), every capability gone (bounding set too when
+ * CAP_SETPCAP is held), no_new_privs, and a seccomp filter that kills the
+ * process on any system call but memory management, write() to
+ * SANDBOX_RESULT_FD and exit. Only for a forked child that will parse, write
+ * its result to SANDBOX_RESULT_FD and _exit(). */
 int sandbox_confine(int result_fd, size_t input_len, struct nsg_err *err);
+
+/* The BPF program sandbox_confine() loads (generated into sandbox_bpf.h at
+ * build time), for the test that it is what libseccomp builds from the rules. */
+struct sock_filter;
+const struct sock_filter *sandbox_filter(size_t *ret_n);
 
 /* The most bytes the parent accepts from a child given input_len bytes of
  * JSON (sandbox_wire.c, which knows how large an encoding can get). */

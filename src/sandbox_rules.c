@@ -1,0 +1,120 @@
+/* sandbox_rules.c - see sandbox_rules.h.
+ *
+ * Moving the filter's compilation from run time to build time changes
+ * nothing it allows: the program is the one libseccomp's seccomp_load()
+ * generated and loaded at run time before (seccomp_export_bpf() emits the
+ * same program), built with the same compiler flags, so a sanitizer build
+ * gets its sigaltstack rule here exactly as it did. Only the result
+ * descriptor had to become a constant (SANDBOX_RESULT_FD, see
+ * sandbox_internal.h for why that is safe), since the program can no longer
+ * be built around whatever number pipe2() returned.
+ */
+#include "sandbox_rules.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "sandbox_internal.h"
+
+enum sandbox_arg_rule {
+	SANDBOX_ARG_ANY,
+	SANDBOX_ARG_ANON_NO_EXEC, /* mmap: anonymous memory, never executable */
+	SANDBOX_ARG_NO_EXEC,	  /* mprotect: never executable */
+	SANDBOX_ARG_RESULT_FD,	  /* write: only to the result pipe */
+	SANDBOX_ARG_QUERY_ONLY,	  /* sigaltstack: read the current setting, change nothing */
+};
+
+static const struct sandbox_syscall {
+	int nr;
+	enum sandbox_arg_rule rule;
+} sandbox_allowed_syscalls[] = {
+	/* malloc (glibc's and ASan's) */
+	{ SCMP_SYS(brk), SANDBOX_ARG_ANY },
+	{ SCMP_SYS(mmap), SANDBOX_ARG_ANON_NO_EXEC },
+#ifdef __NR_mmap2
+	{ SCMP_SYS(mmap2), SANDBOX_ARG_ANON_NO_EXEC },
+#endif
+	{ SCMP_SYS(munmap), SANDBOX_ARG_ANY },
+	{ SCMP_SYS(mremap), SANDBOX_ARG_ANY },
+	{ SCMP_SYS(madvise), SANDBOX_ARG_ANY },
+	{ SCMP_SYS(mprotect), SANDBOX_ARG_NO_EXEC },
+	/* glibc's qsort (spec.c sorts annotation keys to find duplicates)
+	 * asks sysconf(_SC_PHYS_PAGES) on its first large array. It only
+	 * reveals memory totals, uptime and load. */
+	{ SCMP_SYS(sysinfo), SANDBOX_ARG_ANY },
+	/* the result */
+	{ SCMP_SYS(write), SANDBOX_ARG_RESULT_FD },
+	{ SCMP_SYS(exit), SANDBOX_ARG_ANY },
+	{ SCMP_SYS(exit_group), SANDBOX_ARG_ANY },
+	{ SCMP_SYS(rt_sigreturn), SANDBOX_ARG_ANY },
+#ifdef SANDBOX_ASAN
+	/* ASan builds only: before every call to a noreturn function (here
+	 * _exit) the instrumentation runs __asan_handle_no_return, which asks
+	 * sigaltstack(NULL, &old) where the stacks are. */
+	{ SCMP_SYS(sigaltstack), SANDBOX_ARG_QUERY_ONLY },
+#endif
+};
+
+/* libseccomp returns -errno. */
+static int sandbox_rules_allow(scmp_filter_ctx ctx, const struct sandbox_syscall *a)
+{
+	switch (a->rule) {
+	case SANDBOX_ARG_ANY:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a->nr, 0);
+	case SANDBOX_ARG_ANON_NO_EXEC:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a->nr, 2, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0),
+					SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, MAP_ANONYMOUS));
+	case SANDBOX_ARG_NO_EXEC:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a->nr, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	case SANDBOX_ARG_RESULT_FD:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a->nr, 1,
+					SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)SANDBOX_RESULT_FD, 0));
+	case SANDBOX_ARG_QUERY_ONLY:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a->nr, 1, SCMP_A0(SCMP_CMP_EQ, 0, 0));
+	default:
+		return -EINVAL;
+	}
+}
+
+int sandbox_rules_build(scmp_filter_ctx *ret_ctx, struct nsg_err *err)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	int r;
+
+	if (!ctx)
+		return nsg_fail_errno(err, ENOMEM, "cannot create the seccomp filter");
+	/* A system call made through another ABI (int 0x80, x32) is killed too. */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	for (size_t i = 0; r == 0 && i < NSG_ARRAY_SIZE(sandbox_allowed_syscalls); i++)
+		r = sandbox_rules_allow(ctx, &sandbox_allowed_syscalls[i]);
+	if (r < 0) {
+		seccomp_release(ctx);
+		return nsg_fail_errno(err, -r, "cannot build the seccomp filter: %s", strerror(-r));
+	}
+	*ret_ctx = ctx;
+	return 0;
+}
+
+int sandbox_rules_export(scmp_filter_ctx ctx, struct sock_filter **ret_prog, size_t *ret_n, struct nsg_err *err)
+{
+	cleanup_close int fd = memfd_create("sandbox-bpf", MFD_CLOEXEC);
+	cleanup_free char *prog = NULL;
+	size_t len = 0;
+	int r;
+
+	if (fd < 0)
+		return nsg_fail_errno(err, errno, "cannot create a memory file: %s", strerror(errno));
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		return nsg_fail_errno(err, -r, "cannot export the seccomp filter: %s", strerror(-r));
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return nsg_fail_errno(err, errno, "cannot rewind the exported filter: %s", strerror(errno));
+	if (nsg_read_fd(fd, "the exported filter", BPF_MAXINSNS * sizeof(struct sock_filter), &prog, &len, err) < 0)
+		return -1;
+	if (len == 0 || len % sizeof(struct sock_filter) != 0)
+		return nsg_fail(err, "the exported filter is %zu bytes, not a whole number of instructions", len);
+	*ret_n = len / sizeof(struct sock_filter);
+	*ret_prog = (struct sock_filter *)steal_pointer(&prog);
+	return 0;
+}
