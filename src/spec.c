@@ -517,6 +517,8 @@ static int spec_on_end(struct json_reader *r)
 	return 0;
 }
 
+/* Deliberately the same shape in every reader: this is how a schema plugs
+ * into the one JSON layer (json.h), not a copy of its plumbing. */
 static const struct json_events spec_events = {
 	.value = spec_on_value,
 	.key = spec_on_key,
