@@ -39,10 +39,6 @@ static const struct sandbox_syscall {
 	{ SCMP_SYS(mremap), SANDBOX_ARG_ANY },
 	{ SCMP_SYS(madvise), SANDBOX_ARG_ANY },
 	{ SCMP_SYS(mprotect), SANDBOX_ARG_NO_EXEC },
-	/* glibc's qsort (spec.c sorts annotation keys to find duplicates)
-	 * asks sysconf(_SC_PHYS_PAGES) on its first large array. It only
-	 * reveals memory totals, uptime and load. */
-	{ SCMP_SYS(sysinfo), SANDBOX_ARG_ANY },
 	/* the result */
 	{ SCMP_SYS(write), SANDBOX_ARG_RESULT_FD },
 	{ SCMP_SYS(exit), SANDBOX_ARG_ANY },

@@ -9,8 +9,11 @@
  *
  * Memory: 4 bytes per key, in an array that grows by doubling, and 16 bytes
  * per key of the largest group while the groups are checked - about n/256
- * keys with a secret hash key, all n only if the hash is cut (tests) or
- * AT_RANDOM is missing. Sorts are in place and O(n log n) whatever the
+ * keys with a secret hash key for distinct keys. Equal keys share every
+ * hash bit, so a file of many copies of one key (refused anyway) puts them
+ * all in one group: up to 16 bytes per key, about 4x a 16 MiB file of
+ * `"":""` pairs, within the parser's RLIMIT budget (16x the file); the same
+ * happens if the hash is cut (tests) or AT_RANDOM is missing. Sorts are in place and O(n log n) whatever the
  * input: counting passes, an introsort for numbers, a heapsort for text
  * (glibc's qsort would allocate a merge buffer as big as the array).
  */
