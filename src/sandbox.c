@@ -21,10 +21,12 @@
  *    No open, no read, no socket, no execve, no kill, no ptrace.
  *
  * The parent reads the child's result (sandbox_wire.c) and trusts nothing in
- * it; a child that did not exit cleanly is a refusal. A compromised child can
- * still lie about the config it was given, but that config is the attacker's
- * to write anyway; what it cannot do is reach the parent's privileges or the
- * host.
+ * it; a child that did not exit cleanly is a refusal. The confinement keeps a
+ * memory-safety bug in the parser from reaching the parent's privileges or
+ * the host; it does not make such a bug harmless to the decision: a child
+ * taken over by the bytes it parses could report an all-private spec for a
+ * config.json that runc reads otherwise. So the decision still rests on the
+ * parser being memory-safe (yajl, spec.c: fuzzed, run under ASan in CI).
  *
  * The unit tests call sandbox_confine() in children of their own and check
  * from outside what is left; the binary has no test hook to switch on.
