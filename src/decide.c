@@ -15,8 +15,7 @@
 #include "escape.h"
 #include "util.h"
 
-#define DECIDE_SHOWN_MAX	 64 /* bytes of an annotation item quoted in a message */
-#define DECIDE_UNKNOWN_SHOWN_MAX 4  /* unknown annotation items named one by one */
+#define DECIDE_UNKNOWN_SHOWN_MAX 4 /* unknown annotation items named one by one */
 
 /* The parts of a message are joined by this. */
 #define DECIDE_SEP "; "
@@ -50,7 +49,7 @@ static char *decide_known_types(void)
 
 static void decide_add_unknown(struct nsg_buf *problems, const char *key, const char *item, size_t len)
 {
-	cleanup_free char *what = nsg_cut(item, len, DECIDE_SHOWN_MAX);
+	cleanup_free char *what = nsg_cut(item, len, NSG_QUOTE_MAX);
 	cleanup_free char *known = decide_known_types();
 
 	buf_join(problems, DECIDE_SEP, "annotation %s: \"%s\" is not a namespace type (known: %s)", key, what, known);

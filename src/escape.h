@@ -48,4 +48,8 @@ size_t nsg_utf8_len(const unsigned char *p, size_t n);
  * at the output edge. */
 char *nsg_cut(const char *s, size_t len, size_t max);
 
+/* How many bytes of outside text (a key, a value, an annotation item) any
+ * message repeats: one bound for every reader and the decision. */
+#define NSG_QUOTE_MAX 64
+
 #endif

@@ -118,7 +118,7 @@ int json_fail_type(struct json_reader *r, const char *what, const char *want, en
 
 char *json_cut(const char *s, size_t len)
 {
-	return nsg_cut(s, len, JSON_CUT_MAX);
+	return nsg_cut(s, len, NSG_QUOTE_MAX);
 }
 
 int json_number_long(const struct json_value *v, long min, long max, long *ret)

@@ -17,10 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "escape.h"
 #include "util.h"
-
-/* Bytes of a key or value that a message repeats; longer text is cut ("..."). */
-#define JSON_CUT_MAX 64
 
 enum json_type {
 	JSON_NULL,
@@ -119,7 +117,7 @@ const char *json_type_found(enum json_type t);
  *   "<what> is null; give <want> or remove the key" */
 int json_fail_type(struct json_reader *r, const char *what, const char *want, enum json_type got);
 
-/* s[0..len) for a message: nsg_cut() at JSON_CUT_MAX bytes. The caller frees it. */
+/* s[0..len) for a message: nsg_cut() at NSG_QUOTE_MAX bytes. The caller frees it. */
 char *json_cut(const char *s, size_t len);
 
 /* The JSON_NUMBER v as a long in [min, max]: 0, or -1 if it is not an

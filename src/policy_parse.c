@@ -35,11 +35,11 @@ enum policy_frame_kind {
 struct policy_frame {
 	enum policy_frame_kind kind;
 	bool is_array;
-	int field;		    /* objects: row of the current key, or its namespace type */
-	unsigned seen;		    /* objects: rows (or types) already given; POLICY_FRAME_TYPES: types listed */
-	size_t count;		    /* arrays: elements started so far */
-	ns_set *types;		    /* POLICY_FRAME_TYPES: the set the names go to */
-	char key[JSON_CUT_MAX + 4]; /* objects: the current key, cut for messages */
+	int field;		     /* objects: row of the current key, or its namespace type */
+	unsigned seen;		     /* objects: rows (or types) already given; POLICY_FRAME_TYPES: types listed */
+	size_t count;		     /* arrays: elements started so far */
+	ns_set *types;		     /* POLICY_FRAME_TYPES: the set the names go to */
+	char key[NSG_QUOTE_MAX + 4]; /* objects: the current key, cut for messages */
 };
 
 struct policy_ctx {

@@ -150,7 +150,7 @@ struct spec_ctx {
 	size_t len;
 	/* The current annotation key: its first bytes, enough for json_cut() to
 	 * quote it as if it had all of it; all of it when its value is kept. */
-	char annot_shown[JSON_CUT_MAX + 1];
+	char annot_shown[NSG_QUOTE_MAX + 1];
 	size_t annot_shown_len;
 	char *annot_kept;
 	size_t annot_cap;
@@ -493,7 +493,7 @@ static int spec_end_ns_entry(struct spec_ctx *c)
  * earliest key that repeats one before it. */
 static int spec_check_annotation_dups(struct spec_ctx *c)
 {
-	char text[JSON_CUT_MAX + 1];
+	char text[NSG_QUOTE_MAX + 1];
 	cleanup_free char *shown = NULL;
 	size_t later, earlier, n;
 

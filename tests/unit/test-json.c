@@ -261,11 +261,11 @@ static void test_cut(void)
 	cleanup_free char *cut = NULL, *short_text = json_cut("abc", 3);
 
 	memset(long_text, 'x', sizeof(long_text));
-	memcpy(long_text + JSON_CUT_MAX - 1, "\xC3\xA9", 2); /* é across the limit */
+	memcpy(long_text + NSG_QUOTE_MAX - 1, "\xC3\xA9", 2); /* é across the limit */
 	cut = json_cut(long_text, sizeof(long_text));
 	is_str(short_text, "abc", "SPEC 8: short text is kept whole");
-	is_int(strlen(cut), JSON_CUT_MAX - 1 + 3, "SPEC 8: long text cut before the sequence the limit splits");
-	ok(strcmp(cut + JSON_CUT_MAX - 1, "...") == 0, "SPEC 8: a cut ends in \"...\"");
+	is_int(strlen(cut), NSG_QUOTE_MAX - 1 + 3, "SPEC 8: long text cut before the sequence the limit splits");
+	ok(strcmp(cut + NSG_QUOTE_MAX - 1, "...") == 0, "SPEC 8: a cut ends in \"...\"");
 }
 
 int main(void)
