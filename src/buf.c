@@ -34,6 +34,20 @@ void buf_put(struct nsg_buf *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
+char *buf_room(struct nsg_buf *b, size_t n)
+{
+	buf_reserve(b, n);
+	return b->data + b->len;
+}
+
+void buf_grew(struct nsg_buf *b, size_t n)
+{
+	if (n > b->cap - b->len - 1)
+		abort();
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
 void buf_putc(struct nsg_buf *b, char c)
 {
 	buf_put(b, &c, 1);

@@ -19,6 +19,10 @@ struct nsg_buf {
 void buf_put(struct nsg_buf *b, const void *p, size_t n);
 void buf_putc(struct nsg_buf *b, char c);
 void buf_puts(struct nsg_buf *b, const char *s);
+/* Room for at least n more bytes, to be filled by the caller (read() into
+ * it), who then calls buf_grew() with how many it wrote there. */
+char *buf_room(struct nsg_buf *b, size_t n);
+void buf_grew(struct nsg_buf *b, size_t n);
 void buf_printf(struct nsg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* buf_printf(), preceded by sep when b already holds something: "a; b; c". */

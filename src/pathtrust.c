@@ -23,15 +23,25 @@ enum pathtrust_proc_pos {
 	PROC_NS,
 };
 
+/* One directory on the walk's stack. */
+struct pathtrust_level {
+	int fd;
+	struct pathtrust_dir id;
+	size_t len; /* length of where at this level */
+};
+
+/* About 20 KB, on the caller's stack, of which a walk touches a few hundred
+ * bytes: the scalars and levels come first, nothing is cleared in advance
+ * (pathtrust_walk_start() sets what is read before it is written). A page of
+ * stack the walk never touches is one a fresh nsguard never faults in, and
+ * one its sandboxed child does not copy on write (bench/run's create cost). */
 struct pathtrust_walk {
 	unsigned flags;
 	const struct pathtrust_zone *zone;
-	size_t depth; /* directories on the stack; [0] is "/" */
-	int fd[PT_MAX_DEPTH];
-	struct pathtrust_dir id[PT_MAX_DEPTH];
-	size_t len[PT_MAX_DEPTH]; /* length of where at each level */
 	enum pathtrust_proc_pos proc;
 	unsigned links;
+	size_t depth; /* directories on the stack; [0] is "/" */
+	struct pathtrust_level level[PT_MAX_DEPTH];
 	char where[PATH_MAX]; /* the physical path so far ("" for "/") */
 	char todo[2 * PATH_MAX];
 };
@@ -39,7 +49,7 @@ struct pathtrust_walk {
 static void pathtrust_walk_free(struct pathtrust_walk *w)
 {
 	for (size_t i = 0; i < w->depth; i++)
-		close(w->fd[i]);
+		close(w->level[i].fd);
 	w->depth = 0;
 }
 
@@ -62,7 +72,7 @@ static bool pathtrust_dir_in(const struct pathtrust_dir *set, size_t n, const st
 static bool pathtrust_below_dirs(const struct pathtrust_walk *w)
 {
 	for (size_t i = 0; i < w->depth; i++)
-		if (pathtrust_dir_in(w->zone->dirs, w->zone->n_dirs, &w->id[i]))
+		if (pathtrust_dir_in(w->zone->dirs, w->zone->n_dirs, &w->level[i].id))
 			return true;
 	return false;
 }
@@ -72,7 +82,7 @@ static bool pathtrust_below_dirs(const struct pathtrust_walk *w)
 static int pathtrust_check_zone(const struct pathtrust_walk *w, const char *what, struct nsg_err *err)
 {
 	if (!w->zone || w->proc != PROC_OUTSIDE || pathtrust_below_dirs(w) ||
-	    pathtrust_dir_in(w->zone->ways, w->zone->n_ways, &w->id[w->depth - 1]))
+	    pathtrust_dir_in(w->zone->ways, w->zone->n_ways, &w->level[w->depth - 1].id))
 		return 0;
 	return nsg_fail(err,
 			"%s lies neither in /proc/<pid>/ns/ nor on the way to or in one of the policy's "
@@ -152,9 +162,9 @@ static int pathtrust_push(struct pathtrust_walk *w, int fd, const struct stat *s
 		return nsg_fail(err, "%s/%s: the path is too deep", w->where, name);
 	}
 	snprintf(w->where + n, sizeof(w->where) - n, "/%s", name);
-	w->fd[w->depth] = fd;
-	w->id[w->depth] = (struct pathtrust_dir){ st->st_dev, st->st_ino };
-	w->len[w->depth] = strlen(w->where);
+	w->level[w->depth].fd = fd;
+	w->level[w->depth].id = (struct pathtrust_dir){ st->st_dev, st->st_ino };
+	w->level[w->depth].len = strlen(w->where);
 	w->depth++;
 	return 0;
 }
@@ -162,8 +172,8 @@ static int pathtrust_push(struct pathtrust_walk *w, int fd, const struct stat *s
 static void pathtrust_pop_to(struct pathtrust_walk *w, size_t depth)
 {
 	while (w->depth > depth)
-		close(w->fd[--w->depth]);
-	w->where[w->len[w->depth - 1]] = '\0';
+		close(w->level[--w->depth].fd);
+	w->where[w->level[w->depth - 1].len] = '\0';
 }
 
 /* Entering procfs: only at /proc, and only at the root of the mount. */
@@ -210,7 +220,7 @@ static int pathtrust_follow(struct pathtrust_walk *w, int fd, const char *name, 
 /* Open the final object for reading, making sure it is the one O_PATH saw. */
 static int pathtrust_open_final(struct pathtrust_walk *w, const struct stat *st, const char *name, struct nsg_err *err)
 {
-	int dir = w->fd[w->depth - 1];
+	int dir = w->level[w->depth - 1].fd;
 	int fd;
 	struct stat again;
 
@@ -313,7 +323,7 @@ static int pathtrust_step(struct pathtrust_walk *w, const char *name, char **cur
 	snprintf(what, sizeof(what), "%s/%s", w->where, name);
 	if (pathtrust_check_zone(w, what, err) < 0)
 		return -1;
-	fd = openat(w->fd[w->depth - 1], name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(w->level[w->depth - 1].fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return nsg_fail_errno(err, errno, "%s: %s", what, strerror(errno));
 	return pathtrust_object(w, &fd, &st, name, what, cursor, next, ret_fd, err);
@@ -327,6 +337,9 @@ static int pathtrust_walk_start(struct pathtrust_walk *w, const char *path, unsi
 
 	w->flags = flags;
 	w->zone = zone;
+	w->proc = PROC_OUTSIDE;
+	w->links = 0;
+	w->where[0] = '\0';
 	if (path[0] != '/')
 		return nsg_fail_errno(err, EINVAL, "%s is not an absolute path", path);
 	if (strlen(path) >= sizeof(w->todo) / 2)
@@ -338,9 +351,9 @@ static int pathtrust_walk_start(struct pathtrust_walk *w, const char *path, unsi
 			close(fd);
 		return nsg_fail_errno(err, errno, "/: %s", strerror(errno));
 	}
-	w->fd[0] = fd;
-	w->id[0] = (struct pathtrust_dir){ st.st_dev, st.st_ino };
-	w->len[0] = 0;
+	w->level[0].fd = fd;
+	w->level[0].id = (struct pathtrust_dir){ st.st_dev, st.st_ino };
+	w->level[0].len = 0;
 	w->depth = 1;
 	return pathtrust_judge(w, "/", &st, err);
 }
@@ -348,11 +361,12 @@ static int pathtrust_walk_start(struct pathtrust_walk *w, const char *path, unsi
 int pathtrust_open(const char *path, unsigned flags, const struct pathtrust_zone *zone, struct pathtrust_result *ret,
 		   struct nsg_err *err)
 {
-	cleanup_walk struct pathtrust_walk w = { 0 };
+	cleanup_walk struct pathtrust_walk w;
 	char *cursor = w.todo;
 	int fd = -1;
 	char *name;
 
+	w.depth = 0; /* for the clean-up, even if the start fails */
 	ret->fd = -1;
 	ret->proc_ns = false;
 	if (pathtrust_walk_start(&w, path, flags, zone, err) < 0)

@@ -235,7 +235,7 @@ static size_t sandbox_pages_to_bytes(unsigned long long pages, unsigned long lon
 static int sandbox_limit_memory(size_t input_len, struct nsg_err *err)
 {
 	unsigned long long size = 0, data = 0;
-	long page = sysconf(_SC_PAGESIZE);
+	long page = getpagesize(); /* not sysconf(): one code page fewer to fault in */
 	size_t budget = sandbox_memory_budget(input_len);
 
 #ifdef SANDBOX_ASAN
@@ -337,10 +337,12 @@ __attribute__((noreturn)) static void sandbox_child_main(int result_fd, const ch
 static int sandbox_read_result(int fd, size_t limit, char **ret_buf, size_t *ret_len, struct nsg_err *err)
 {
 	cleanup_buf struct nsg_buf b = { 0 };
-	char chunk[64 * 1024];
 
+	/* Straight into the buffer, which doubles as it fills: a large stack
+	 * chunk would be a page the parent faults in on every create. */
 	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
+		size_t room = b.len < 4096 ? 4096 : b.len;
+		ssize_t n = read(fd, buf_room(&b, room), room);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -351,7 +353,7 @@ static int sandbox_read_result(int fd, size_t limit, char **ret_buf, size_t *ret
 		if ((size_t)n > limit - b.len)
 			return nsg_fail(err, "config.json parser wrote more than the %zu bytes its result can take",
 					limit);
-		buf_put(&b, chunk, (size_t)n);
+		buf_grew(&b, (size_t)n);
 	}
 	*ret_len = b.len;
 	*ret_buf = buf_steal(&b);

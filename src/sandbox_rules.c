@@ -99,6 +99,14 @@ int sandbox_rules_build(scmp_filter_ctx *ret_ctx, struct nsg_err *err)
 		return nsg_fail_errno(err, ENOMEM, "cannot create the seccomp filter");
 	/* A system call made through another ABI (int 0x80, x32) is killed too. */
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	/* The system calls as a binary tree, not a list: attaching a filter, the
+	 * kernel runs it for every system call number of every architecture to
+	 * find those it always allows (its action cache), so the length of the
+	 * path to a denial is paid about 900 times per attach. Measured by
+	 * bench/run's create row: about 8 us less per container start. Same
+	 * rules, same verdicts (checked against the rule table by test-sandbox). */
+	if (r == 0)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	for (size_t i = 0; r == 0 && i < NSG_ARRAY_SIZE(sandbox_allowed_syscalls); i++)
 		r = sandbox_rules_allow(ctx, &sandbox_allowed_syscalls[i]);
 	if (r < 0) {

@@ -104,6 +104,23 @@ static void test_buf(void)
 	ok(b.data[b.len] == '\0', "always NUL-terminated");
 }
 
+/* buf_room() and buf_grew(): the sandbox's result is read straight into the buffer. */
+static void test_buf_room(void)
+{
+	cleanup_buf struct nsg_buf b = { 0 };
+	char *room;
+
+	buf_puts(&b, "ab");
+	room = buf_room(&b, 10000);
+	ok(room == b.data + 2 && b.cap >= 2 + 10000 + 1, "room for the bytes asked for, after the data");
+	memcpy(room, "cd", 2);
+	is_int(b.len, 2, "room alone adds nothing");
+	buf_grew(&b, 2);
+	is_str(b.data, "abcd", "grew by what was written there");
+	buf_grew(&b, 0);
+	is_str(b.data, "abcd", "growing by nothing keeps the data and the terminator");
+}
+
 /* STYLE: no conversion without a checked wrapper; the kernel's id maps are read with it (SPEC 4). */
 static void test_parse_u32(void)
 {
@@ -143,5 +160,6 @@ int main(void)
 	test_fail_at_limit();
 	test_cut_utf8();
 	test_buf();
+	test_buf_room();
 	return tap_done();
 }
