@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
+#include "buf.h"
+
 #define PT_MAX_DEPTH  256
 #define PT_MAX_LINKS  40 /* the kernel's own limit */
 #define PROC_ROOT_INO 1
@@ -30,11 +32,13 @@ struct pathtrust_level {
 	size_t len; /* length of where at this level */
 };
 
-/* About 20 KB, on the caller's stack, of which a walk touches a few hundred
- * bytes: the scalars and levels come first, nothing is cleared in advance
- * (pathtrust_walk_start() sets what is read before it is written). A page of
- * stack the walk never touches is one a fresh nsguard never faults in, and
- * one its sandboxed child does not copy on write (bench/run's create cost). */
+/* On the caller's stack, of which a walk touches a few hundred bytes: the
+ * scalars and the first levels; nothing is cleared in advance
+ * (pathtrust_walk_start() sets what is read before it is written), and the
+ * two paths are on the heap, as long as they are. A page of stack the walk
+ * never touches is one a fresh nsguard never faults in, and one its
+ * sandboxed child does not copy on write (bench/run's create cost). The
+ * limits are the kernel's: PATH_MAX for where, twice that for todo. */
 struct pathtrust_walk {
 	unsigned flags;
 	const struct pathtrust_zone *zone;
@@ -42,8 +46,8 @@ struct pathtrust_walk {
 	unsigned links;
 	size_t depth; /* directories on the stack; [0] is "/" */
 	struct pathtrust_level level[PT_MAX_DEPTH];
-	char where[PATH_MAX]; /* the physical path so far ("" for "/") */
-	char todo[2 * PATH_MAX];
+	struct nsg_buf where; /* the physical path so far ("" for "/") */
+	char *todo;	      /* what is left to walk */
 };
 
 static void pathtrust_walk_free(struct pathtrust_walk *w)
@@ -51,13 +55,21 @@ static void pathtrust_walk_free(struct pathtrust_walk *w)
 	for (size_t i = 0; i < w->depth; i++)
 		close(w->level[i].fd);
 	w->depth = 0;
+	buf_free(&w->where);
+	free(w->todo);
+	w->todo = NULL;
 }
 
 #define cleanup_walk __attribute__((cleanup(pathtrust_walk_free)))
 
+static const char *pathtrust_where(const struct pathtrust_walk *w)
+{
+	return w->where.len ? w->where.data : "";
+}
+
 static const char *pathtrust_shown_where(const struct pathtrust_walk *w)
 {
-	return w->where[0] ? w->where : "/";
+	return w->where.len ? w->where.data : "/";
 }
 
 static bool pathtrust_dir_in(const struct pathtrust_dir *set, size_t n, const struct pathtrust_dir *d)
@@ -149,22 +161,21 @@ static int pathtrust_not_in_proc(const struct pathtrust_walk *w, const char *nam
 	return nsg_fail(err,
 			"%s/%s is not allowed: under /proc only /proc/<pid>/ns/<name> and "
 			"/proc/<pid>/task/<tid>/ns/<name> name the same object for runc init as for nsguard",
-			w->where, name);
+			pathtrust_where(w), name);
 }
 
 static int pathtrust_push(struct pathtrust_walk *w, int fd, const struct stat *st, const char *name,
 			  struct nsg_err *err)
 {
-	size_t n = strlen(w->where);
-
-	if (w->depth == PT_MAX_DEPTH || n + 1 + strlen(name) >= sizeof(w->where)) {
+	if (w->depth == PT_MAX_DEPTH || w->where.len + 1 + strlen(name) >= PATH_MAX) {
 		close(fd);
-		return nsg_fail(err, "%s/%s: the path is too deep", w->where, name);
+		return nsg_fail(err, "%s/%s: the path is too deep", pathtrust_where(w), name);
 	}
-	snprintf(w->where + n, sizeof(w->where) - n, "/%s", name);
+	buf_putc(&w->where, '/');
+	buf_puts(&w->where, name);
 	w->level[w->depth].fd = fd;
 	w->level[w->depth].id = (struct pathtrust_dir){ st->st_dev, st->st_ino };
-	w->level[w->depth].len = strlen(w->where);
+	w->level[w->depth].len = w->where.len;
 	w->depth++;
 	return 0;
 }
@@ -173,7 +184,9 @@ static void pathtrust_pop_to(struct pathtrust_walk *w, size_t depth)
 {
 	while (w->depth > depth)
 		close(w->level[--w->depth].fd);
-	w->where[w->level[w->depth - 1].len] = '\0';
+	w->where.len = w->level[w->depth - 1].len;
+	if (w->where.data)
+		w->where.data[w->where.len] = '\0';
 }
 
 /* Entering procfs: only at /proc, and only at the root of the mount. */
@@ -183,11 +196,12 @@ static int pathtrust_enter_proc(struct pathtrust_walk *w, int fd, const struct s
 	struct statfs sfs;
 
 	if (fstatfs(fd, &sfs) < 0)
-		return nsg_fail_errno(err, errno, "%s/%s: %s", w->where, name, strerror(errno));
+		return nsg_fail_errno(err, errno, "%s/%s: %s", pathtrust_where(w), name, strerror(errno));
 	if ((unsigned long)sfs.f_type != PROC_SUPER_MAGIC)
 		return 0;
 	if (!S_ISDIR(st->st_mode) || st->st_ino != PROC_ROOT_INO || w->depth != 1 || strcmp(name, "proc") != 0)
-		return nsg_fail(err, "%s/%s is part of a procfs that is not mounted at /proc", w->where, name);
+		return nsg_fail(err, "%s/%s is part of a procfs that is not mounted at /proc", pathtrust_where(w),
+				name);
 	w->proc = PROC_ROOT;
 	return 0;
 }
@@ -196,24 +210,31 @@ static int pathtrust_enter_proc(struct pathtrust_walk *w, int fd, const struct s
 static int pathtrust_follow(struct pathtrust_walk *w, int fd, const char *name, const char *rest, struct nsg_err *err)
 {
 	char target[PATH_MAX];
+	size_t rest_len = strlen(rest);
+	char *todo;
 	ssize_t n;
 
 	if (++w->links > PT_MAX_LINKS)
-		return nsg_fail_errno(err, ELOOP, "%s/%s: too many levels of symbolic links", w->where, name);
+		return nsg_fail_errno(err, ELOOP, "%s/%s: too many levels of symbolic links", pathtrust_where(w), name);
 	n = readlinkat(fd, "", target, sizeof(target));
 	if (n < 0)
-		return nsg_fail_errno(err, errno, "cannot read the link %s/%s: %s", w->where, name, strerror(errno));
+		return nsg_fail_errno(err, errno, "cannot read the link %s/%s: %s", pathtrust_where(w), name,
+				      strerror(errno));
 	if (n == 0 || (size_t)n >= sizeof(target))
-		return nsg_fail_errno(err, ENOENT, "the link %s/%s has an empty or overlong target", w->where, name);
+		return nsg_fail_errno(err, ENOENT, "the link %s/%s has an empty or overlong target", pathtrust_where(w),
+				      name);
 	target[n] = '\0';
-	if ((size_t)n + 1 + strlen(rest) >= sizeof(w->todo))
-		return nsg_fail(err, "the link %s/%s leads to an overlong path", w->where, name);
+	if ((size_t)n + 1 + rest_len >= 2 * PATH_MAX)
+		return nsg_fail(err, "the link %s/%s leads to an overlong path", pathtrust_where(w), name);
 	if (target[0] == '/')
 		pathtrust_pop_to(w, 1);
-	/* rest points into todo: move it behind the target. */
-	memmove(w->todo + n + 1, rest, strlen(rest) + 1);
-	memcpy(w->todo, target, (size_t)n);
-	w->todo[n] = '/';
+	/* rest points into the old todo: the target, then rest, in a new one. */
+	todo = nsg_malloc((size_t)n + 1 + rest_len + 1);
+	memcpy(todo, target, (size_t)n);
+	todo[n] = '/';
+	memcpy(todo + n + 1, rest, rest_len + 1);
+	free(w->todo);
+	w->todo = todo;
 	return 0;
 }
 
@@ -227,15 +248,15 @@ static int pathtrust_open_final(struct pathtrust_walk *w, const struct stat *st,
 	if (w->proc == PROC_NS) /* the magic link itself: nsfs, which cannot block */
 		fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	else if (!S_ISREG(st->st_mode))
-		return nsg_fail_errno(err, EINVAL, "%s/%s is not a regular file", w->where, name);
+		return nsg_fail_errno(err, EINVAL, "%s/%s is not a regular file", pathtrust_where(w), name);
 	else
 		fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
 	if (fd < 0)
-		return nsg_fail_errno(err, errno, "%s/%s: %s", w->where, name, strerror(errno));
+		return nsg_fail_errno(err, errno, "%s/%s: %s", pathtrust_where(w), name, strerror(errno));
 	if (fstat(fd, &again) < 0 ||
 	    (w->proc != PROC_NS && (again.st_dev != st->st_dev || again.st_ino != st->st_ino))) {
 		close(fd);
-		return nsg_fail(err, "%s/%s changed while nsguard was checking it", w->where, name);
+		return nsg_fail(err, "%s/%s changed while nsguard was checking it", pathtrust_where(w), name);
 	}
 	return fd;
 }
@@ -302,7 +323,7 @@ static int pathtrust_step(struct pathtrust_walk *w, const char *name, char **cur
 {
 	cleanup_close int fd = -1;
 	enum pathtrust_proc_pos next = PROC_OUTSIDE;
-	char what[PATH_MAX + NAME_MAX + 2];
+	cleanup_buf struct nsg_buf what = { 0 };
 	struct stat st;
 
 	if (strcmp(name, ".") == 0)
@@ -320,13 +341,15 @@ static int pathtrust_step(struct pathtrust_walk *w, const char *name, char **cur
 			pathtrust_pop_to(w, w->depth - 1);
 		return 0;
 	}
-	snprintf(what, sizeof(what), "%s/%s", w->where, name);
-	if (pathtrust_check_zone(w, what, err) < 0)
+	buf_puts(&what, pathtrust_where(w));
+	buf_putc(&what, '/');
+	buf_puts(&what, name);
+	if (pathtrust_check_zone(w, what.data, err) < 0)
 		return -1;
 	fd = openat(w->level[w->depth - 1].fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
-		return nsg_fail_errno(err, errno, "%s: %s", what, strerror(errno));
-	return pathtrust_object(w, &fd, &st, name, what, cursor, next, ret_fd, err);
+		return nsg_fail_errno(err, errno, "%s: %s", what.data, strerror(errno));
+	return pathtrust_object(w, &fd, &st, name, what.data, cursor, next, ret_fd, err);
 }
 
 static int pathtrust_walk_start(struct pathtrust_walk *w, const char *path, unsigned flags,
@@ -339,12 +362,11 @@ static int pathtrust_walk_start(struct pathtrust_walk *w, const char *path, unsi
 	w->zone = zone;
 	w->proc = PROC_OUTSIDE;
 	w->links = 0;
-	w->where[0] = '\0';
 	if (path[0] != '/')
 		return nsg_fail_errno(err, EINVAL, "%s is not an absolute path", path);
-	if (strlen(path) >= sizeof(w->todo) / 2)
+	if (strlen(path) >= PATH_MAX)
 		return nsg_fail_errno(err, ENAMETOOLONG, "the path is longer than PATH_MAX");
-	snprintf(w->todo, sizeof(w->todo), "%s", path);
+	w->todo = nsg_strdup(path);
 	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		if (fd >= 0)
@@ -362,15 +384,19 @@ int pathtrust_open(const char *path, unsigned flags, const struct pathtrust_zone
 		   struct nsg_err *err)
 {
 	cleanup_walk struct pathtrust_walk w;
-	char *cursor = w.todo;
+	char *cursor;
 	int fd = -1;
 	char *name;
 
-	w.depth = 0; /* for the clean-up, even if the start fails */
+	/* What the clean-up reads, even if the start fails. */
+	w.depth = 0;
+	w.where = (struct nsg_buf){ 0 };
+	w.todo = NULL;
 	ret->fd = -1;
 	ret->proc_ns = false;
 	if (pathtrust_walk_start(&w, path, flags, zone, err) < 0)
 		return -1;
+	cursor = w.todo;
 	while ((name = pathtrust_next_component(&cursor))) {
 		int r = pathtrust_step(&w, name, &cursor, &fd, err);
 
