@@ -16,6 +16,7 @@
  */
 #include "gojson.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "escape.h"
@@ -112,6 +113,23 @@ static bool gojson_plain_byte(unsigned char c)
 	return c < 0x80 && c != '\\' && c != '\v' && c != '\f';
 }
 
+/* Eight plain bytes at once: none with the high bit set, none equal to '\\',
+ * '\v' or '\f' (a byte of x ^ c is zero exactly where x has c; the classic
+ * test (v - 0x01..) & ~v & 0x80.. finds whether any byte of v is zero). The
+ * prescan reads every byte of the file, in the sandboxed child, on every
+ * create: a byte at a time it cost as much as a third of the parse. */
+static bool gojson_plain_word(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t x, bs, vt, ff;
+
+	memcpy(&x, p, sizeof(x));
+	bs = x ^ (ones * '\\');
+	vt = x ^ (ones * '\v');
+	ff = x ^ (ones * '\f');
+	return ((x | ((bs - ones) & ~bs) | ((vt - ones) & ~vt) | ((ff - ones) & ~ff)) & highs) == 0;
+}
+
 int gojson_prescan(const char *buf, size_t len, struct nsg_err *err)
 {
 	const unsigned char *b = (const unsigned char *)buf;
@@ -123,6 +141,8 @@ int gojson_prescan(const char *buf, size_t len, struct nsg_err *err)
 	for (size_t i = 0; i < len;) {
 		size_t n;
 
+		while (len - i >= 8 && gojson_plain_word(b + i))
+			i += 8;
 		while (i < len && gojson_plain_byte(b[i]))
 			i++;
 		if (i == len)
