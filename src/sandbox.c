@@ -7,7 +7,8 @@
  * (sandbox_confine()):
  *
  *  - caps its address space and data (RLIMIT_AS, RLIMIT_DATA) at what it
- *    already uses plus a budget sized from the file, so a parser bug cannot
+ *    uses when forked (the parent reads that from /proc/self/statm just
+ *    before fork()) plus a budget sized from the file, so a parser bug cannot
  *    exhaust the host's memory (not under AddressSanitizer, whose shadow
  *    memory needs terabytes of address space);
  *  - empties its capability bounding set (while it still holds CAP_SETPCAP),
@@ -199,9 +200,8 @@ static const char *sandbox_statm_field(const char *p, unsigned long long *ret)
 }
 
 /* Size and data (fields 1 and 6 of /proc/self/statm, in pages). open() and
- * read() into the stack, not stdio: in the freshly forked child, fopen()'s
- * allocations and stdio's first use cost ten times the read itself
- * (measured: ~40 us against ~4 us). */
+ * read() into the stack, not stdio: fopen()'s allocations and stdio's first
+ * use cost ten times the read itself (measured: ~40 us against ~4 us). */
 static int sandbox_read_statm(unsigned long long *ret_size, unsigned long long *ret_data)
 {
 	unsigned long long field[6];
@@ -229,25 +229,32 @@ static size_t sandbox_pages_to_bytes(unsigned long long pages, unsigned long lon
 	return __builtin_mul_overflow(pages, page, &bytes) || bytes > SIZE_MAX ? SIZE_MAX : (size_t)bytes;
 }
 
-/* RLIMIT_AS and RLIMIT_DATA at the current use (from /proc/self/statm, read
- * before the filter forbids open) plus the budget. Without /proc the use is
- * unknown: then a fixed, generous bound. */
-static int sandbox_limit_memory(size_t input_len, struct nsg_err *err)
+void sandbox_usage_read(struct sandbox_usage *ret)
 {
 	unsigned long long size = 0, data = 0;
 	long page = getpagesize(); /* not sysconf(): one code page fewer to fault in */
+
+	if (page <= 0)
+		page = 4096;
+	if (sandbox_read_statm(&size, &data) < 0) {
+		ret->size = ret->data = 256u << 20;
+		return;
+	}
+	ret->size = sandbox_pages_to_bytes(size, (unsigned long long)page);
+	ret->data = sandbox_pages_to_bytes(data, (unsigned long long)page);
+}
+
+/* RLIMIT_AS and RLIMIT_DATA at the use plus the budget. */
+static int sandbox_limit_memory(size_t input_len, const struct sandbox_usage *use, struct nsg_err *err)
+{
 	size_t budget = sandbox_memory_budget(input_len);
 
 #ifdef SANDBOX_ASAN
 	return 0; /* ASan's shadow memory needs terabytes of address space */
 #endif
-	if (page <= 0)
-		page = 4096;
-	if (sandbox_read_statm(&size, &data) < 0)
-		size = data = (256ull << 20) / (unsigned long long)page;
-	if (sandbox_set_limit(RLIMIT_AS, sandbox_pages_to_bytes(size, (unsigned long long)page), budget) < 0)
+	if (sandbox_set_limit(RLIMIT_AS, use->size, budget) < 0)
 		return sandbox_fail(err, errno, "cannot limit the address space");
-	if (sandbox_set_limit(RLIMIT_DATA, sandbox_pages_to_bytes(data, (unsigned long long)page), budget) < 0)
+	if (sandbox_set_limit(RLIMIT_DATA, use->data, budget) < 0)
 		return sandbox_fail(err, errno, "cannot limit the data segment");
 	return 0;
 }
@@ -263,12 +270,11 @@ static void sandbox_prepare_malloc(void)
 	free(p);
 }
 
-/* In this order: /proc/self/statm is read before the filter forbids open,
- * and the bounding set is emptied while CAP_SETPCAP is still held. */
-int sandbox_confine(int result_fd, size_t input_len, struct nsg_err *err)
+/* In this order: the bounding set is emptied while CAP_SETPCAP is still held. */
+int sandbox_confine(int result_fd, size_t input_len, const struct sandbox_usage *use, struct nsg_err *err)
 {
 	sandbox_prepare_malloc();
-	if (sandbox_move_result_fd(result_fd, err) < 0 || sandbox_limit_memory(input_len, err) < 0 ||
+	if (sandbox_move_result_fd(result_fd, err) < 0 || sandbox_limit_memory(input_len, use, err) < 0 ||
 	    sandbox_drop_capabilities(err) < 0 || sandbox_load_filter(err) < 0)
 		return -1;
 	return 0;
@@ -313,7 +319,8 @@ static int sandbox_write_all(int fd, const char *p, size_t n)
  * The child cannot report a failure to confine itself other than by its
  * exit status: its descriptors may be anything the caller inherited. */
 __attribute__((noreturn)) static void sandbox_child_main(int result_fd, const char *buf, size_t len,
-							 const struct sandbox_keep *keep)
+							 const struct sandbox_keep *keep,
+							 const struct sandbox_usage *use)
 {
 	struct nsg_err err = { .msg = "" };
 	struct spec spec;
@@ -321,7 +328,7 @@ __attribute__((noreturn)) static void sandbox_child_main(int result_fd, const ch
 	char *out;
 	int r;
 
-	if (sandbox_confine(result_fd, len, &err) < 0)
+	if (sandbox_confine(result_fd, len, use, &err) < 0)
 		_exit(SANDBOX_EXIT_CONFINE);
 	r = spec_parse_keep(buf, len, keep ? keep->keys : NULL, keep ? keep->n : 0, &spec, &err);
 	out = sandbox_encode(&spec, &err, r == 0, &out_len);
@@ -412,9 +419,11 @@ static int sandbox_run_child(const char *buf, size_t len, const struct sandbox_k
 			     size_t *ret_len, struct nsg_err *err)
 {
 	cleanup_close int rfd = -1;
+	struct sandbox_usage use;
 	int fds[2], status, r;
 	pid_t pid;
 
+	sandbox_usage_read(&use);
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return nsg_fail(err, "cannot create a pipe for the config.json parser: %s", strerror(errno));
 	pid = sandbox_fork();
@@ -427,7 +436,7 @@ static int sandbox_run_child(const char *buf, size_t len, const struct sandbox_k
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		sandbox_child_main(fds[1], buf, len, keep);
+		sandbox_child_main(fds[1], buf, len, keep, &use);
 	}
 	close(fds[1]);
 	rfd = fds[0];

@@ -40,14 +40,25 @@ size_t sandbox_memory_budget(size_t input_len);
  * that leaves room for the pipe at all. */
 #define SANDBOX_RESULT_FD 3
 
+/* What a process uses (fields 1 and 6 of /proc/self/statm, in bytes): read
+ * by the parent just before fork(), it is what the child starts with, and the
+ * child need not look it up in procfs itself (the first /proc/self lookup of
+ * a new process costs ~8 us on these VMs; the parent's is shared with its
+ * stat of /proc/self/exe). Without /proc, a fixed, generous 256 MiB. */
+struct sandbox_usage {
+	size_t size;
+	size_t data;
+};
+void sandbox_usage_read(struct sandbox_usage *ret);
+
 /* Confine the calling process, for good, for the parse of input_len bytes:
  * result_fd moved to SANDBOX_RESULT_FD (dup3, close-on-exec), memory limits
- * (see sandbox_memory_budget), every capability gone (bounding set too when
+ * (use plus sandbox_memory_budget), every capability gone (bounding set too when
  * CAP_SETPCAP is held), no_new_privs, and a seccomp filter that kills the
  * process on any system call but memory management, write() to
  * SANDBOX_RESULT_FD and exit. Only for a forked child that will parse, write
  * its result to SANDBOX_RESULT_FD and _exit(). */
-int sandbox_confine(int result_fd, size_t input_len, struct nsg_err *err);
+int sandbox_confine(int result_fd, size_t input_len, const struct sandbox_usage *use, struct nsg_err *err);
 
 /* The BPF program sandbox_confine() loads (generated into sandbox_bpf.h at
  * build time), for the test that it is what libseccomp builds from the rules. */

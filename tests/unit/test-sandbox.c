@@ -161,8 +161,10 @@ enum test_child_exit {
 static void confine_or_exit(int fd)
 {
 	struct nsg_err err = { .msg = "" };
+	struct sandbox_usage use;
 
-	if (sandbox_confine(fd, CHILD_INPUT_LEN, &err) == 0)
+	sandbox_usage_read(&use);
+	if (sandbox_confine(fd, CHILD_INPUT_LEN, &use, &err) == 0)
 		return;
 	if (write(fd, err.msg, strlen(err.msg)) < 0)
 		_exit(CHILD_CONFINE_FAILED);
