@@ -32,20 +32,19 @@ struct pathtrust_level {
 	size_t len; /* length of where at this level */
 };
 
-/* On the caller's stack, of which a walk touches a few hundred bytes: the
- * scalars and the first levels; nothing is cleared in advance
- * (pathtrust_walk_start() sets what is read before it is written), and the
- * two paths are on the heap, as long as they are. A page of stack the walk
- * never touches is one a fresh nsguard never faults in, and one its
- * sandboxed child does not copy on write (bench/run's create cost). The
- * limits are the kernel's: PATH_MAX for where, twice that for todo. */
+/* A few words on the caller's stack; the levels and the two paths are on the
+ * heap, as long as they are. A page of stack the walk never touches is one a
+ * fresh nsguard never faults in, and one its sandboxed child does not copy
+ * on write (bench/run's create cost). The limits are unchanged: PT_MAX_DEPTH
+ * levels, PATH_MAX for where, twice that for todo. */
 struct pathtrust_walk {
 	unsigned flags;
 	const struct pathtrust_zone *zone;
 	enum pathtrust_proc_pos proc;
 	unsigned links;
 	size_t depth; /* directories on the stack; [0] is "/" */
-	struct pathtrust_level level[PT_MAX_DEPTH];
+	size_t cap;   /* of level */
+	struct pathtrust_level *level;
 	struct nsg_buf where; /* the physical path so far ("" for "/") */
 	char *todo;	      /* what is left to walk */
 };
@@ -55,6 +54,8 @@ static void pathtrust_walk_free(struct pathtrust_walk *w)
 	for (size_t i = 0; i < w->depth; i++)
 		close(w->level[i].fd);
 	w->depth = 0;
+	free(w->level);
+	w->level = NULL;
 	buf_free(&w->where);
 	free(w->todo);
 	w->todo = NULL;
@@ -173,6 +174,10 @@ static int pathtrust_push(struct pathtrust_walk *w, int fd, const struct stat *s
 	}
 	buf_putc(&w->where, '/');
 	buf_puts(&w->where, name);
+	if (w->depth == w->cap) {
+		w->cap *= 2;
+		w->level = nsg_realloc(w->level, w->cap * sizeof(*w->level));
+	}
 	w->level[w->depth].fd = fd;
 	w->level[w->depth].id = (struct pathtrust_dir){ st->st_dev, st->st_ino };
 	w->level[w->depth].len = w->where.len;
@@ -373,6 +378,8 @@ static int pathtrust_walk_start(struct pathtrust_walk *w, const char *path, unsi
 			close(fd);
 		return nsg_fail_errno(err, errno, "/: %s", strerror(errno));
 	}
+	w->cap = 8;
+	w->level = nsg_calloc(w->cap, sizeof(*w->level));
 	w->level[0].fd = fd;
 	w->level[0].id = (struct pathtrust_dir){ st.st_dev, st.st_ino };
 	w->level[0].len = 0;
@@ -390,6 +397,7 @@ int pathtrust_open(const char *path, unsigned flags, const struct pathtrust_zone
 
 	/* What the clean-up reads, even if the start fails. */
 	w.depth = 0;
+	w.level = NULL;
 	w.where = (struct nsg_buf){ 0 };
 	w.todo = NULL;
 	ret->fd = -1;
