@@ -349,8 +349,11 @@ static int sandbox_read_result(int fd, size_t limit, char **ret_buf, size_t *ret
 	 * chunk would be a page the parent faults in on every create. */
 	for (;;) {
 		size_t room = b.len < 4096 ? 4096 : b.len;
-		ssize_t n = read(fd, buf_room(&b, room), room);
+		ssize_t n;
 
+		if (room > limit - b.len + 1) /* one byte past the limit is enough to refuse */
+			room = limit - b.len + 1;
+		n = read(fd, buf_room(&b, room), room);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -398,13 +401,13 @@ int sandbox_parse_spec(const char *buf, size_t len, struct spec *ret, struct nsg
 	return sandbox_parse_spec_keep(buf, len, NULL, 0, ret, err);
 }
 
-/* glibc's fork() runs the atfork handlers and resets libc's locks (malloc's
- * arenas, stdio's list, the loader's) in both processes, and every one of
- * those writes is a copy-on-write fault in the child: four of its 21 page
- * faults on a create (perf's page-fault events), about 8 us here. nsguard is
- * single-threaded, so no other thread can hold one of those locks, and
- * _Fork() (glibc 2.34) is the system call with only the bookkeeping the child
- * needs (its thread id, the robust list). */
+/* glibc's fork() wraps the system call in libc's own bookkeeping (the atfork
+ * handlers' list, the loader's lock, counters), and each write it makes to
+ * libc's data in the child is a copy-on-write fault there: four of the
+ * child's 21 page faults on a create (perf's page-fault events), about 8 us
+ * here. nsguard is single-threaded and registers no atfork handler, so
+ * _Fork() (glibc 2.34), the system call with only the bookkeeping the child
+ * itself needs (its thread id, the robust list), leaves it in the same state. */
 static pid_t sandbox_fork(void)
 {
 #ifdef HAVE__FORK
