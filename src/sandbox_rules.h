@@ -26,4 +26,12 @@ int sandbox_rules_build(scmp_filter_ctx *ret_ctx, struct nsg_err *err);
  * a malloc()ed array of *ret_n instructions. */
 int sandbox_rules_export(scmp_filter_ctx ctx, struct sock_filter **ret_prog, size_t *ret_n, struct nsg_err *err);
 
+/* The instruction the loaded program starts with, before libseccomp's: see
+ * sandbox_rules.c. */
+extern const struct sock_filter sandbox_rules_prefix;
+
+/* The program nsguard loads: sandbox_rules_prefix, then what
+ * sandbox_rules_export() gives for ctx. */
+int sandbox_rules_program(scmp_filter_ctx ctx, struct sock_filter **ret_prog, size_t *ret_n, struct nsg_err *err);
+
 #endif

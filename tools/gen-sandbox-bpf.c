@@ -4,8 +4,10 @@
  *
  * Builds the filter from the allow-list in src/sandbox_rules.c with
  * libseccomp, exactly as nsguard used to build it at run time, and prints the
- * BPF program seccomp_export_bpf() produces as an array that sandbox.c hands
- * to prctl(PR_SET_SECCOMP). This program is compiled with the same flags as
+ * BPF program seccomp_export_bpf() produces, behind one instruction that
+ * changes no verdict (sandbox_rules_prefix: it spares the kernel's action
+ * cache its emulation), as an array that sandbox.c hands to
+ * prctl(PR_SET_SECCOMP). This program is compiled with the same flags as
  * nsguard (a sanitizer build gets the sanitizer-only rules) and is never
  * installed. It must run on the machine nsguard is built for: the program
  * checks for the build's own architecture (configure refuses to cross-compile).
@@ -51,7 +53,7 @@ int main(void)
 	struct nsg_err err = { .msg = "" };
 	size_t n = 0;
 
-	if (sandbox_rules_build(&ctx, &err) < 0 || sandbox_rules_export(ctx, &prog, &n, &err) < 0) {
+	if (sandbox_rules_build(&ctx, &err) < 0 || sandbox_rules_program(ctx, &prog, &n, &err) < 0) {
 		fprintf(stderr, "gen-sandbox-bpf: %s\n", err.msg);
 		return 1;
 	}

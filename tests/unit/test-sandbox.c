@@ -252,7 +252,9 @@ static void test_confined_open(void)
 }
 
 /* The filter nsguard loads is the one libseccomp builds from the rule table
- * now: generating it at build time changed nothing it allows. */
+ * now, behind the one instruction that only sets the accumulator, which
+ * libseccomp's first instruction overwrites: generating it at build time
+ * changed nothing it allows. */
 static void test_filter_is_the_rules(void)
 {
 	scmp_filter_ctx ctx = NULL;
@@ -267,9 +269,13 @@ static void test_filter_is_the_rules(void)
 	if (ctx)
 		seccomp_release(ctx);
 	is_int(r, 0, "libseccomp builds the filter from the rule table (%s)", err.msg);
-	is_int(got_n, want_n, "the loaded filter has as many instructions as libseccomp's (%zu)", want_n);
-	ok(r == 0 && got_n == want_n && memcmp(got, want, want_n * sizeof(*want)) == 0,
-	   "the loaded filter is, instruction for instruction, what libseccomp builds from the rules");
+	is_int(got_n, want_n + 1, "the loaded filter has one instruction more than libseccomp's (%zu)", want_n);
+	ok(got_n > 0 && got[0].code == (BPF_LD | BPF_IMM) && got[0].k == 0 && got[0].jt == 0 && got[0].jf == 0,
+	   "its first instruction is the constant load A = 0");
+	ok(want_n > 0 && want[0].code == (BPF_LD | BPF_W | BPF_ABS),
+	   "libseccomp's first instruction loads, so it overwrites A before anything reads it");
+	ok(r == 0 && got_n == want_n + 1 && memcmp(got + 1, want, want_n * sizeof(*want)) == 0,
+	   "after it, the loaded filter is, instruction for instruction, what libseccomp builds from the rules");
 }
 
 /* Calls the filter's argument rules forbid; unconfined, each succeeds. */
