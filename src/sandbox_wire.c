@@ -21,7 +21,6 @@
  * byte from outside, it is escaped where it is printed (escape.h), not here.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -151,36 +150,36 @@ struct sandbox_reader {
 	const unsigned char *p;
 	size_t left;
 	struct nsg_err *err;
-	char what[64]; /* the field being read, for messages (sandbox_field) */
 };
+
+/* The field being read, for messages: up to three pieces (a namespace's or
+ * a kind of mapping's name between two), put together only in a message,
+ * never on the way of a result that decodes (formatting each name cost the
+ * parent printf's code and stack pages on every create). */
+struct sandbox_what {
+	const char *a, *b, *c;
+};
+
+#define SANDBOX_WHAT(s)	     ((struct sandbox_what){ (s), "", "" })
+#define SANDBOX_WHAT_FMT     "%s%s%s"
+#define SANDBOX_WHAT_ARGS(w) (w).a, (w).b, (w).c
 
 #define sandbox_malformed(r, ...) nsg_fail((r)->err, "config.json parser returned a malformed result: " __VA_ARGS__)
 
-/* Name the next field after one of many (a namespace, a kind of mapping). */
-__attribute__((format(printf, 2, 3))) static const char *sandbox_field(struct sandbox_reader *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(r->what, sizeof(r->what), fmt, ap);
-	va_end(ap);
-	return r->what;
-}
-
-static int sandbox_get_u8(struct sandbox_reader *r, const char *what, unsigned *ret)
+static int sandbox_get_u8(struct sandbox_reader *r, struct sandbox_what what, unsigned *ret)
 {
 	if (r->left < 1)
-		return sandbox_malformed(r, "it ends before %s", what);
+		return sandbox_malformed(r, "it ends before " SANDBOX_WHAT_FMT, SANDBOX_WHAT_ARGS(what));
 	*ret = r->p[0];
 	r->p++;
 	r->left--;
 	return 0;
 }
 
-static int sandbox_get_u32(struct sandbox_reader *r, const char *what, uint32_t *ret)
+static int sandbox_get_u32(struct sandbox_reader *r, struct sandbox_what what, uint32_t *ret)
 {
 	if (r->left < 4)
-		return sandbox_malformed(r, "it ends inside %s", what);
+		return sandbox_malformed(r, "it ends inside " SANDBOX_WHAT_FMT, SANDBOX_WHAT_ARGS(what));
 	*ret = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 | (uint32_t)r->p[3] << 24;
 	r->p += 4;
 	r->left -= 4;
@@ -188,16 +187,17 @@ static int sandbox_get_u32(struct sandbox_reader *r, const char *what, uint32_t 
 }
 
 /* A length-prefixed string as a new NUL-terminated heap string. */
-static int sandbox_get_str(struct sandbox_reader *r, const char *what, char **ret)
+static int sandbox_get_str(struct sandbox_reader *r, struct sandbox_what what, char **ret)
 {
 	uint32_t n = 0;
 
 	if (sandbox_get_u32(r, what, &n) < 0)
 		return -1;
 	if (n > r->left)
-		return sandbox_malformed(r, "%s claims %" PRIu32 " bytes but only %zu remain", what, n, r->left);
+		return sandbox_malformed(r, SANDBOX_WHAT_FMT " claims %" PRIu32 " bytes but only %zu remain",
+					 SANDBOX_WHAT_ARGS(what), n, r->left);
 	if (memchr(r->p, '\0', n))
-		return sandbox_malformed(r, "%s contains a NUL byte", what);
+		return sandbox_malformed(r, SANDBOX_WHAT_FMT " contains a NUL byte", SANDBOX_WHAT_ARGS(what));
 	*ret = nsg_strndup((const char *)r->p, n);
 	r->p += n;
 	r->left -= n;
@@ -211,7 +211,7 @@ static int sandbox_decode_refusal(struct sandbox_reader *r)
 	cleanup_free char *msg = NULL;
 	size_t n;
 
-	if (sandbox_get_str(r, "the error message", &msg) < 0)
+	if (sandbox_get_str(r, SANDBOX_WHAT("the error message"), &msg) < 0)
 		return -1;
 	n = strlen(msg);
 	if (n == 0 || n >= NSG_ERR_MAX)
@@ -226,7 +226,7 @@ static int sandbox_decode_ns(struct sandbox_reader *r, bool has_linux, struct sp
 {
 	unsigned state = 0;
 
-	if (sandbox_get_u8(r, sandbox_field(r, "the state of namespace %s", name), &state) < 0)
+	if (sandbox_get_u8(r, (struct sandbox_what){ "the state of namespace ", name, "" }, &state) < 0)
 		return -1;
 	switch (state) {
 	case SPEC_NS_INHERITED:
@@ -242,7 +242,7 @@ static int sandbox_decode_ns(struct sandbox_reader *r, bool has_linux, struct sp
 	ns->state = state;
 	if (state != SPEC_NS_JOINED)
 		return 0;
-	if (sandbox_get_str(r, sandbox_field(r, "the path of namespace %s", name), &ns->path) < 0)
+	if (sandbox_get_str(r, (struct sandbox_what){ "the path of namespace ", name, "" }, &ns->path) < 0)
 		return -1;
 	if (ns->path[0] != '/')
 		return sandbox_malformed(r, "the path of namespace %s is not absolute", name);
@@ -256,7 +256,7 @@ static const char *const sandbox_idmap_names[SPEC_IDMAP_KINDS] = {
 
 static int sandbox_decode_idmaps(struct sandbox_reader *r, bool has_linux, struct spec_idmaps *m, const char *name)
 {
-	const char *what = sandbox_field(r, "the number of %s mappings", name);
+	const struct sandbox_what what = { "the number of ", name, " mappings" };
 	uint32_t n = 0;
 
 	if (sandbox_get_u32(r, what, &n) < 0)
@@ -284,7 +284,7 @@ static int sandbox_decode_spec(struct sandbox_reader *r, struct spec *s)
 	uint32_t n = 0;
 	unsigned has_linux = 0;
 
-	if (sandbox_get_u8(r, "the \"linux\" flag", &has_linux) < 0)
+	if (sandbox_get_u8(r, SANDBOX_WHAT("the \"linux\" flag"), &has_linux) < 0)
 		return -1;
 	if (has_linux > 1)
 		return sandbox_malformed(r, "the \"linux\" flag is %u", has_linux);
@@ -295,15 +295,15 @@ static int sandbox_decode_spec(struct sandbox_reader *r, struct spec *s)
 	for (size_t k = 0; k < SPEC_IDMAP_KINDS; k++)
 		if (sandbox_decode_idmaps(r, s->has_linux, &s->idmaps[k], sandbox_idmap_names[k]) < 0)
 			return -1;
-	if (sandbox_get_u32(r, "the number of annotations", &n) < 0)
+	if (sandbox_get_u32(r, SANDBOX_WHAT("the number of annotations"), &n) < 0)
 		return -1;
 	if (n > r->left / SANDBOX_MIN_ANNOTATION_BYTES)
 		return sandbox_malformed(r, "%" PRIu32 " annotations cannot fit in %zu bytes", n, r->left);
 	s->annotations = nsg_calloc(n, sizeof(*s->annotations));
 	s->n_annotations = n;
 	for (size_t i = 0; i < n; i++)
-		if (sandbox_get_str(r, "an annotation key", &s->annotations[i].key) < 0 ||
-		    sandbox_get_str(r, "an annotation value", &s->annotations[i].value) < 0)
+		if (sandbox_get_str(r, SANDBOX_WHAT("an annotation key"), &s->annotations[i].key) < 0 ||
+		    sandbox_get_str(r, SANDBOX_WHAT("an annotation value"), &s->annotations[i].value) < 0)
 			return -1;
 	if (r->left)
 		return sandbox_malformed(r, "%zu bytes follow the annotations", r->left);
@@ -313,12 +313,12 @@ static int sandbox_decode_spec(struct sandbox_reader *r, struct spec *s)
 int sandbox_decode(const char *buf, size_t len, struct spec *ret, struct nsg_err *err)
 {
 	struct nsg_err scratch;
-	struct sandbox_reader r = { (const unsigned char *)buf, len, err ? err : &scratch, "" };
+	struct sandbox_reader r = { (const unsigned char *)buf, len, err ? err : &scratch };
 	cleanup_spec struct spec s = { 0 };
 	unsigned status = 0;
 
 	*ret = (struct spec){ 0 };
-	if (sandbox_get_u8(&r, "its status", &status) < 0)
+	if (sandbox_get_u8(&r, SANDBOX_WHAT("its status"), &status) < 0)
 		return -1;
 	switch (status) {
 	case SANDBOX_RESULT_REFUSED:
