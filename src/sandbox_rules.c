@@ -99,14 +99,6 @@ int sandbox_rules_build(scmp_filter_ctx *ret_ctx, struct nsg_err *err)
 		return nsg_fail_errno(err, ENOMEM, "cannot create the seccomp filter");
 	/* A system call made through another ABI (int 0x80, x32) is killed too. */
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
-	/* The system calls as a binary tree, not a list: attaching a filter, the
-	 * kernel runs it for every system call number of every architecture to
-	 * find those it always allows (its action cache), so the length of the
-	 * path to a denial is paid about 900 times per attach. Measured by
-	 * bench/run's create row: about 8 us less per container start. Same
-	 * rules, same verdicts (checked against the rule table by test-sandbox). */
-	if (r == 0)
-		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	for (size_t i = 0; r == 0 && i < NSG_ARRAY_SIZE(sandbox_allowed_syscalls); i++)
 		r = sandbox_rules_allow(ctx, &sandbox_allowed_syscalls[i]);
 	if (r < 0) {
@@ -126,9 +118,12 @@ int sandbox_rules_build(scmp_filter_ctx *ret_ctx, struct nsg_err *err)
  * without running the program; its emulator gives up on a program at the
  * first instruction it does not model, and a constant load is one. The parser
  * child makes a few dozen system calls in its life: the emulation cost about
- * 11 us of every create (attach measured 28 -> 17 us), running the filter in
- * full for each of those calls costs under 1 us. A kernel whose emulator
- * learns this instruction would build its cache again: slower, never wrong. */
+ * 19 us of every create (attach measured 36 -> 17 us), running the filter in
+ * full for each of those calls costs under 1 us. (libseccomp's binary-tree
+ * layout, SCMP_FLTATR_CTL_OPTIMIZE, shortens the emulation to 28 us, and
+ * with this instruction pays nothing: measured the same, so the default
+ * layout stays.) A kernel whose emulator learns this instruction would build
+ * its cache again: slower, never wrong. */
 const struct sock_filter sandbox_rules_prefix = BPF_STMT(BPF_LD | BPF_IMM, 0);
 
 int sandbox_rules_program(scmp_filter_ctx ctx, struct sock_filter **ret_prog, size_t *ret_n, struct nsg_err *err)
