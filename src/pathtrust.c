@@ -35,8 +35,9 @@ struct pathtrust_level {
 /* A few words on the caller's stack; the levels and the two paths are on the
  * heap, as long as they are. A page of stack the walk never touches is one a
  * fresh nsguard never faults in, and one its sandboxed child does not copy
- * on write (bench/run's create cost). The limits are unchanged: PT_MAX_DEPTH
- * levels, PATH_MAX for where, twice that for todo. */
+ * on write (bench/run's create cost). The limits are the kernel's:
+ * PT_MAX_DEPTH levels, PATH_MAX for where, twice that for todo. From
+ * pathtrust_walk_start() on, where.data is a string ("" for "/"). */
 struct pathtrust_walk {
 	unsigned flags;
 	const struct pathtrust_zone *zone;
@@ -62,11 +63,6 @@ static void pathtrust_walk_free(struct pathtrust_walk *w)
 }
 
 #define cleanup_walk __attribute__((cleanup(pathtrust_walk_free)))
-
-static const char *pathtrust_where(const struct pathtrust_walk *w)
-{
-	return w->where.len ? w->where.data : "";
-}
 
 static const char *pathtrust_shown_where(const struct pathtrust_walk *w)
 {
@@ -162,7 +158,7 @@ static int pathtrust_not_in_proc(const struct pathtrust_walk *w, const char *nam
 	return nsg_fail(err,
 			"%s/%s is not allowed: under /proc only /proc/<pid>/ns/<name> and "
 			"/proc/<pid>/task/<tid>/ns/<name> name the same object for runc init as for nsguard",
-			pathtrust_where(w), name);
+			w->where.data, name);
 }
 
 static int pathtrust_push(struct pathtrust_walk *w, int fd, const struct stat *st, const char *name,
@@ -170,7 +166,7 @@ static int pathtrust_push(struct pathtrust_walk *w, int fd, const struct stat *s
 {
 	if (w->depth == PT_MAX_DEPTH || w->where.len + 1 + strlen(name) >= PATH_MAX) {
 		close(fd);
-		return nsg_fail(err, "%s/%s: the path is too deep", pathtrust_where(w), name);
+		return nsg_fail(err, "%s/%s: the path is too deep", w->where.data, name);
 	}
 	buf_putc(&w->where, '/');
 	buf_puts(&w->where, name);
@@ -190,8 +186,7 @@ static void pathtrust_pop_to(struct pathtrust_walk *w, size_t depth)
 	while (w->depth > depth)
 		close(w->level[--w->depth].fd);
 	w->where.len = w->level[w->depth - 1].len;
-	if (w->where.data)
-		w->where.data[w->where.len] = '\0';
+	w->where.data[w->where.len] = '\0';
 }
 
 /* Entering procfs: only at /proc, and only at the root of the mount. */
@@ -201,12 +196,11 @@ static int pathtrust_enter_proc(struct pathtrust_walk *w, int fd, const struct s
 	struct statfs sfs;
 
 	if (fstatfs(fd, &sfs) < 0)
-		return nsg_fail_errno(err, errno, "%s/%s: %s", pathtrust_where(w), name, strerror(errno));
+		return nsg_fail_errno(err, errno, "%s/%s: %s", w->where.data, name, strerror(errno));
 	if ((unsigned long)sfs.f_type != PROC_SUPER_MAGIC)
 		return 0;
 	if (!S_ISDIR(st->st_mode) || st->st_ino != PROC_ROOT_INO || w->depth != 1 || strcmp(name, "proc") != 0)
-		return nsg_fail(err, "%s/%s is part of a procfs that is not mounted at /proc", pathtrust_where(w),
-				name);
+		return nsg_fail(err, "%s/%s is part of a procfs that is not mounted at /proc", w->where.data, name);
 	w->proc = PROC_ROOT;
 	return 0;
 }
@@ -220,17 +214,17 @@ static int pathtrust_follow(struct pathtrust_walk *w, int fd, const char *name, 
 	ssize_t n;
 
 	if (++w->links > PT_MAX_LINKS)
-		return nsg_fail_errno(err, ELOOP, "%s/%s: too many levels of symbolic links", pathtrust_where(w), name);
+		return nsg_fail_errno(err, ELOOP, "%s/%s: too many levels of symbolic links", w->where.data, name);
 	n = readlinkat(fd, "", target, sizeof(target));
 	if (n < 0)
-		return nsg_fail_errno(err, errno, "cannot read the link %s/%s: %s", pathtrust_where(w), name,
+		return nsg_fail_errno(err, errno, "cannot read the link %s/%s: %s", w->where.data, name,
 				      strerror(errno));
 	if (n == 0 || (size_t)n >= sizeof(target))
-		return nsg_fail_errno(err, ENOENT, "the link %s/%s has an empty or overlong target", pathtrust_where(w),
+		return nsg_fail_errno(err, ENOENT, "the link %s/%s has an empty or overlong target", w->where.data,
 				      name);
 	target[n] = '\0';
 	if ((size_t)n + 1 + rest_len >= 2 * PATH_MAX)
-		return nsg_fail(err, "the link %s/%s leads to an overlong path", pathtrust_where(w), name);
+		return nsg_fail(err, "the link %s/%s leads to an overlong path", w->where.data, name);
 	if (target[0] == '/')
 		pathtrust_pop_to(w, 1);
 	/* rest points into the old todo: the target, then rest, in a new one. */
@@ -253,15 +247,15 @@ static int pathtrust_open_final(struct pathtrust_walk *w, const struct stat *st,
 	if (w->proc == PROC_NS) /* the magic link itself: nsfs, which cannot block */
 		fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	else if (!S_ISREG(st->st_mode))
-		return nsg_fail_errno(err, EINVAL, "%s/%s is not a regular file", pathtrust_where(w), name);
+		return nsg_fail_errno(err, EINVAL, "%s/%s is not a regular file", w->where.data, name);
 	else
 		fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
 	if (fd < 0)
-		return nsg_fail_errno(err, errno, "%s/%s: %s", pathtrust_where(w), name, strerror(errno));
+		return nsg_fail_errno(err, errno, "%s/%s: %s", w->where.data, name, strerror(errno));
 	if (fstat(fd, &again) < 0 ||
 	    (w->proc != PROC_NS && (again.st_dev != st->st_dev || again.st_ino != st->st_ino))) {
 		close(fd);
-		return nsg_fail(err, "%s/%s changed while nsguard was checking it", pathtrust_where(w), name);
+		return nsg_fail(err, "%s/%s changed while nsguard was checking it", w->where.data, name);
 	}
 	return fd;
 }
@@ -346,7 +340,7 @@ static int pathtrust_step(struct pathtrust_walk *w, const char *name, char **cur
 			pathtrust_pop_to(w, w->depth - 1);
 		return 0;
 	}
-	buf_puts(&what, pathtrust_where(w));
+	buf_puts(&what, w->where.data);
 	buf_putc(&what, '/');
 	buf_puts(&what, name);
 	if (pathtrust_check_zone(w, what.data, err) < 0)
@@ -365,8 +359,7 @@ static int pathtrust_walk_start(struct pathtrust_walk *w, const char *path, unsi
 
 	w->flags = flags;
 	w->zone = zone;
-	w->proc = PROC_OUTSIDE;
-	w->links = 0;
+	buf_puts(&w->where, "");
 	if (path[0] != '/')
 		return nsg_fail_errno(err, EINVAL, "%s is not an absolute path", path);
 	if (strlen(path) >= PATH_MAX)
@@ -390,16 +383,11 @@ static int pathtrust_walk_start(struct pathtrust_walk *w, const char *path, unsi
 int pathtrust_open(const char *path, unsigned flags, const struct pathtrust_zone *zone, struct pathtrust_result *ret,
 		   struct nsg_err *err)
 {
-	cleanup_walk struct pathtrust_walk w;
+	cleanup_walk struct pathtrust_walk w = { 0 };
 	char *cursor;
 	int fd = -1;
 	char *name;
 
-	/* What the clean-up reads, even if the start fails. */
-	w.depth = 0;
-	w.level = NULL;
-	w.where = (struct nsg_buf){ 0 };
-	w.todo = NULL;
 	ret->fd = -1;
 	ret->proc_ns = false;
 	if (pathtrust_walk_start(&w, path, flags, zone, err) < 0)
