@@ -232,16 +232,14 @@ static size_t sandbox_pages_to_bytes(unsigned long long pages, unsigned long lon
 void sandbox_usage_read(struct sandbox_usage *ret)
 {
 	unsigned long long size = 0, data = 0;
-	long page = getpagesize(); /* not sysconf(): one code page fewer to fault in */
+	unsigned long long page = (unsigned)getpagesize(); /* not sysconf(): one code page fewer to fault in */
 
-	if (page <= 0)
-		page = 4096;
 	if (sandbox_read_statm(&size, &data) < 0) {
 		ret->size = ret->data = 256u << 20;
 		return;
 	}
-	ret->size = sandbox_pages_to_bytes(size, (unsigned long long)page);
-	ret->data = sandbox_pages_to_bytes(data, (unsigned long long)page);
+	ret->size = sandbox_pages_to_bytes(size, page);
+	ret->data = sandbox_pages_to_bytes(data, page);
 }
 
 /* RLIMIT_AS and RLIMIT_DATA at the use plus the budget. */
