@@ -13,6 +13,7 @@
 #include "tap.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define RUN 40 /* plain bytes around the one under test: five words */
@@ -42,6 +43,8 @@ static size_t probe_doc(char *doc, size_t size, const char *bytes, size_t off)
 {
 	size_t n = strlen(bytes), len = 0;
 
+	if (6 + RUN + n + 2 > size)
+		abort(); /* a probe longer than this test's buffer: the test is wrong */
 	memcpy(doc + len, "{\"x\":\"", 6);
 	len += 6;
 	memset(doc + len, 'a', RUN + n);
@@ -49,13 +52,12 @@ static size_t probe_doc(char *doc, size_t size, const char *bytes, size_t off)
 	len += RUN + n;
 	memcpy(doc + len, "\"}", 2);
 	len += 2;
-	ok(len < size, "the document fits");
 	return len;
 }
 
 static void test_every_offset(void)
 {
-	for (size_t p = 0; p < sizeof(probes) / sizeof(probes[0]); p++) {
+	for (size_t p = 0; p < NSG_ARRAY_SIZE(probes); p++) {
 		const struct probe *t = &probes[p];
 		size_t wrong = 0;
 
